@@ -1,0 +1,76 @@
+import { createConnection, createServer, type Server } from 'node:net';
+import { SimError } from '../sim-error.js';
+
+/**
+ * A unix socket in `current/var/lock/` through which the CLI asks a running
+ * node for its status or tells it to stop: one JSON request line, one JSON
+ * answer line. Reachable only by users who can reach the data directory.
+ */
+export type ControlRequest = { op: 'status' } | { op: 'stop' };
+
+export interface ControlHandlers {
+  status(): unknown;
+  stop(): Promise<void>;
+}
+
+/** Unix socket paths are limited to 107 bytes on Linux. */
+export function checkSocketPath(path: string, what: string): void {
+  if (Buffer.byteLength(path) > 107) {
+    throw new SimError('EDATADIR', `the path of the ${what} socket is longer than 107 bytes: ${path}; use a shorter --data-dir`);
+  }
+}
+
+export function serveControl(path: string, handlers: ControlHandlers): Promise<Server> {
+  const server = createServer((socket) => {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      const newline = buffer.indexOf('\n');
+      if (newline < 0) return;
+      let request: ControlRequest;
+      try {
+        request = JSON.parse(buffer.slice(0, newline)) as ControlRequest;
+      } catch {
+        socket.end(JSON.stringify({ error: 'bad request' }) + '\n');
+        return;
+      }
+      if (request.op === 'status') socket.end(JSON.stringify(handlers.status()) + '\n');
+      else if (request.op === 'stop') {
+        handlers.stop().then(
+          () => socket.end(JSON.stringify({ stopped: true }) + '\n'),
+          (err: Error) => socket.end(JSON.stringify({ error: err.message }) + '\n'),
+        );
+      } else socket.end(JSON.stringify({ error: 'unknown op' }) + '\n');
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new SimError('EDATADIR', `cannot listen on ${path}: ${err.code ?? err.message}`)),
+    );
+    server.listen(path, () => resolve(server));
+  });
+}
+
+/** Sends one request; undefined when no node answers (not running, or a stale socket). */
+export function askControl<T>(path: string, request: ControlRequest): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path);
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(JSON.stringify(request) + '\n'));
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (['ENOENT', 'ECONNREFUSED', 'ENOTSOCK'].includes(err.code ?? '')) resolve(undefined);
+      else reject(new SimError('EDATADIR', `cannot reach ${path}: ${err.code ?? err.message}`));
+    });
+    socket.on('end', () => {
+      try {
+        resolve(JSON.parse(answer) as T);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}

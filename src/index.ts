@@ -1,0 +1,129 @@
+/**
+ * The library API: start a simulated MicroK8s node from test code.
+ *
+ *   import { startCluster } from 'microk8s-sim';
+ *   await using cluster = await startCluster();
+ *   const kubeconfig = cluster.kubeconfig();
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNode, type NodeStatus, type ServiceStatus } from './cluster/node.js';
+import type { ServiceKey } from './cluster/services.js';
+import { renderKubeconfig, type KubeconfigAuth } from './credentials/kubeconfig.js';
+import type { NodeCredentials } from './credentials/ensure-credentials.js';
+import { SimError } from './sim-error.js';
+
+export interface StartClusterOptions {
+  /** Where the node keeps its state; default: a fresh temporary directory, removed by stop(). */
+  dataDir?: string;
+  /** Let the OS choose every port; default: true without `dataDir`, false with one. */
+  ephemeralPorts?: boolean;
+  /** Added to every MicroK8s port (ignored with ephemeral ports). */
+  portOffset?: number;
+  /** The Kubernetes minor the API server reports, "1.27" to "1.33"; default "1.32". */
+  kubernetesVersion?: string;
+}
+
+/** Identities with a kubeconfig: MicroK8s' admin and its components. */
+export type KubeconfigUser = 'admin' | 'kubelet' | 'kube-proxy' | 'kube-scheduler' | 'kube-controller-manager';
+
+export interface KubeconfigOptions {
+  /** `token` (default): what MicroK8s writes (password for admin, tokens for components); `certificate`: the client certificate. */
+  auth?: 'token' | 'certificate';
+}
+
+export interface Cluster {
+  dataDir: string;
+  /** The port of every running service (services disabled in the args files are absent). */
+  ports: Partial<Record<ServiceKey, number>>;
+  /** A URL per service, reachable from this machine, and `containerd` as `unix://<socket>`. */
+  urls: Partial<Record<ServiceKey | 'containerd', string>>;
+  /** The cluster CA certificate (PEM). */
+  caCert: string;
+  credentials: NodeCredentials;
+  services: ServiceStatus[];
+  status: NodeStatus;
+  /** A kubeconfig (YAML text) for the API server on 127.0.0.1. */
+  kubeconfig(user?: KubeconfigUser, options?: KubeconfigOptions): string;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const CERT_FILES: Record<KubeconfigUser, string> = {
+  admin: 'client',
+  kubelet: 'kubelet',
+  'kube-proxy': 'proxy',
+  'kube-scheduler': 'scheduler',
+  'kube-controller-manager': 'controller',
+};
+
+export async function startCluster(options: StartClusterOptions = {}): Promise<Cluster> {
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'microk8s-sim-')));
+  let node;
+  try {
+    node = await startNode({
+      dataDir,
+      ephemeralPorts: options.ephemeralPorts ?? temporary,
+      portOffset: options.portOffset ?? 0,
+      ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
+    });
+  } catch (err) {
+    if (temporary) await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const certs = node.layout.certs;
+  const [caCert, ...pairs] = await Promise.all([
+    readFile(node.config.apiserver.clientCaFile, 'utf8'),
+    ...Object.values(CERT_FILES).flatMap((base) => [
+      readFile(join(certs, `${base}.crt`), 'utf8'),
+      readFile(join(certs, `${base}.key`), 'utf8'),
+    ]),
+  ]);
+  const certificates = Object.fromEntries(
+    Object.keys(CERT_FILES).map((user, i) => [user, { certPem: pairs[2 * i]!, keyPem: pairs[2 * i + 1]! }]),
+  ) as Record<KubeconfigUser, { certPem: string; keyPem: string }>;
+
+  const urls: Cluster['urls'] = Object.fromEntries(node.services.map((s) => [s.key, s.url]));
+  urls.containerd = `unix://${node.status.containerdSocket}`;
+  const server = `https://127.0.0.1:${node.ports.apiserver}`;
+  const tokens = node.credentials.tokens;
+  const tokenAuth: Record<KubeconfigUser, () => KubeconfigAuth> = {
+    admin: () => node.credentials.admin,
+    kubelet: () => ({ token: tokens.kubelet }),
+    'kube-proxy': () => ({ token: tokens.kubeProxy }),
+    'kube-scheduler': () => ({ token: tokens.scheduler }),
+    'kube-controller-manager': () => ({ token: tokens.controllerManager }),
+  };
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await node.stop();
+      if (temporary) await rm(dataDir, { recursive: true, force: true });
+    })());
+
+  return {
+    dataDir: node.layout.root,
+    ports: node.ports,
+    urls,
+    caCert,
+    credentials: node.credentials,
+    services: node.services,
+    status: node.status,
+    kubeconfig(user = 'admin', kubeconfigOptions = {}) {
+      if (!(user in CERT_FILES)) throw new SimError('EUSAGE', `unknown kubeconfig user "${user}": use one of ${Object.keys(CERT_FILES).join(', ')}`);
+      const auth = kubeconfigOptions.auth === 'certificate' ? certificates[user] : tokenAuth[user]();
+      return renderKubeconfig({ server, caPem: caCert, user, auth });
+    },
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+export { SimError } from './sim-error.js';
+export type { SimErrorCode } from './sim-error.js';
+export type { NodeStatus, ServiceStatus } from './cluster/node.js';
+export type { ServiceKey } from './cluster/services.js';
+export type { NodeCredentials } from './credentials/ensure-credentials.js';
