@@ -201,7 +201,8 @@ export async function ensurePki(certsDir: string, templateDir: string, host: Hos
 
   for (const def of CLIENT_CERTS) {
     if (has(def.crt)) continue;
-    const opts = def.hostSans ? { dnsNames: hostname === '' ? [] : [hostname], ips } : {};
+    // The kubelet also serves 10250 with this certificate; loopback lets local clients verify it.
+    const opts = def.hostSans ? { dnsNames: hostname === '' ? [] : [hostname], ips: ['127.0.0.1', ...ips] } : {};
     const subject = { commonName: def.commonName(hostname), organizations: [...def.organizations] };
     pushCert(def.crt, signClientCertificate(ca, subject, keyOf(def).publicKeyPem, opts));
   }

@@ -27,7 +27,7 @@ export const FRONT_PROXY_CLIENT_CSR = 'front-proxy-client.csr';
 export interface ClientCertDefinition extends PairNames {
   readonly commonName: (hostname: string) => string;
   readonly organizations: readonly string[];
-  /** Carries DNS:<hostname> and the host IPs, and serverAuth (the kubelet's serving cert). */
+  /** Carries DNS:<hostname>, 127.0.0.1 and the host IPs, and serverAuth (the kubelet's serving cert). */
   readonly hostSans: boolean;
 }
 

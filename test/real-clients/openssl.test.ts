@@ -3,12 +3,17 @@
  * chains to its CA, and the kubelet and etcd ports ask for a client
  * certificate issued by the cluster CA (CN = 10.152.183.1).
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../../src/index.js';
-import { requireTool } from '../helpers/real-clients.js';
+import { requireTool, type Skipper } from '../helpers/real-clients.js';
+
+/** requireTool() types its test as { skip(message), fail(message) }; tap's Test.skip has subtest overloads, the same at run time. */
+function tool(t: Test, name: string): string | undefined {
+  return requireTool(t as unknown as Skipper, name);
+}
 
 interface Run {
   code: number | null;
@@ -32,7 +37,7 @@ function run(file: string, args: string[]): Promise<Run> {
 const CLUSTER_CA_NAME = 'CN = 10.152.183.1';
 
 t.test('openssl against the node PKI and TLS ports', async (t) => {
-  const openssl = requireTool(t, 'openssl');
+  const openssl = tool(t, 'openssl');
   if (!openssl) return;
 
   const cluster: Cluster = await startCluster();
