@@ -1,4 +1,5 @@
 import { createConnection, createServer, type Server } from 'node:net';
+import { listenUnix } from '../http/listen.js';
 import { SimError } from '../sim-error.js';
 
 /**
@@ -13,14 +14,7 @@ export interface ControlHandlers {
   stop(): Promise<void>;
 }
 
-/** Unix socket paths are limited to 107 bytes on Linux. */
-export function checkSocketPath(path: string, what: string): void {
-  if (Buffer.byteLength(path) > 107) {
-    throw new SimError('EDATADIR', `the path of the ${what} socket is longer than 107 bytes: ${path}; use a shorter --data-dir`);
-  }
-}
-
-export function serveControl(path: string, handlers: ControlHandlers): Promise<Server> {
+export async function serveControl(path: string, handlers: ControlHandlers): Promise<Server> {
   const server = createServer((socket) => {
     let buffer = '';
     socket.setEncoding('utf8');
@@ -45,12 +39,8 @@ export function serveControl(path: string, handlers: ControlHandlers): Promise<S
       } else socket.end(JSON.stringify({ error: 'unknown op' }) + '\n');
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new SimError('EDATADIR', `cannot listen on ${path}: ${err.code ?? err.message}`)),
-    );
-    server.listen(path, () => resolve(server));
-  });
+  await listenUnix(server, path, 'control', 0o600);
+  return server;
 }
 
 /** Sends one request; undefined when no node answers (not running, or a stale socket). */
