@@ -86,7 +86,7 @@ export function buildCertificate(spec: CertificateSpec): string {
   tbs.value = (tbs.value as forge.asn1.Asn1[]).map((v, i) => (i === TBS_ISSUER_INDEX ? issuer.name : v));
   cert.tbsCertificate = tbs;
   cert.signature = signDer(tbs, issuer.signingKeyPem);
-  return forge.pki.certificateToPem(cert);
+  return lf(forge.pki.certificateToPem(cert));
 }
 
 export function buildCertificationRequest(spec: CertificateRequestSpec): string {
@@ -104,7 +104,7 @@ export function buildCertificationRequest(spec: CertificateRequestSpec): string 
   const cri = forgeInternals.getCertificationRequestInfo(csr);
   csr.certificationRequestInfo = cri;
   csr.signature = signDer(cri, spec.privateKeyPem);
-  return forge.pki.certificationRequestToPem(csr);
+  return lf(forge.pki.certificationRequestToPem(csr));
 }
 
 /** True when `pem` holds a PEM block of the given type (e.g. `CERTIFICATE REQUEST`) that parses as DER. */
@@ -245,4 +245,9 @@ function toForgeExtension(spec: ExtensionSpec, subjectKeyId: Buffer, issuer: Iss
       };
     }
   }
+}
+
+/** forge ends PEM lines with CRLF; openssl, and so MicroK8s, writes LF. */
+function lf(pem: string): string {
+  return pem.replace(/\r\n/g, '\n');
 }
