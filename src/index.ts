@@ -23,6 +23,8 @@ export interface StartClusterOptions {
   portOffset?: number;
   /** The Kubernetes minor the API server reports, "1.27" to "1.33"; default "1.32". */
   kubernetesVersion?: string;
+  /** Keep API objects in memory only; default: durable under `current/var/store`. */
+  ephemeral?: boolean;
 }
 
 /** Identities with a kubeconfig: MicroK8s' admin and its components. */
@@ -67,6 +69,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       dataDir,
       ephemeralPorts: options.ephemeralPorts ?? temporary,
       portOffset: options.portOffset ?? 0,
+      ephemeral: options.ephemeral ?? false,
       ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
     });
   } catch (err) {

@@ -4,11 +4,20 @@ import type { VersionInfo } from '../api/version-info.js';
 import { createApp } from '../http/app.js';
 import { registerHealthChecks } from '../http/healthz.js';
 import type { ServingTls } from '../http/tls-files.js';
+import type { ResourceStore } from '../registry/generic/resource-store.js';
+import type { Registry } from '../registry/index.js';
+import { entityTooLarge, MAX_REQUEST_BODY_BYTES } from './endpoints/body.js';
+import { registerResourceEndpoints } from './endpoints/resources.js';
+import { handleWatchUpgrades } from './endpoints/watch-websocket.js';
 import { registerVersion } from './version.js';
 
 export interface ApiServerDeps {
   tls: ServingTls;
   version: VersionInfo;
+  registry: Registry;
+  resources: ResourceStore;
+  /** host:port of the apiserver as the cluster reaches it. */
+  serverAddress: () => string;
 }
 
 /**
@@ -20,14 +29,18 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const app = createApp({
     tls: deps.tls,
     clientCerts: 'request',
+    bodyLimit: MAX_REQUEST_BODY_BYTES,
     notFound: (_request, reply) => reply.code(404).send(notFoundPath()),
   });
-  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
     if (error instanceof StatusError) return reply.code(error.status.code).send(error.status);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(entityTooLarge().status);
     const code = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 500;
     return reply.code(code).send(failureStatus(code, code === 500 ? 'InternalError' : 'BadRequest', error.message));
   });
   registerHealthChecks(app, ['/healthz', '/livez', '/readyz'], ['ping', 'log', 'etcd']);
   registerVersion(app, deps.version);
+  registerResourceEndpoints(app, { registry: deps.registry, store: deps.resources, serverAddress: deps.serverAddress });
+  handleWatchUpgrades(app.server, { registry: deps.registry, store: deps.resources });
   return app;
 }

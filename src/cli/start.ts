@@ -7,12 +7,13 @@ import { SimError, type SimErrorCode } from '../sim-error.js';
 import { integerFlag, parseCommandArgs } from './args.js';
 import { formatServices } from './output.js';
 
-export const START_HELP = `Usage: microk8s-sim start [--detach] [--port-offset N] [--ephemeral-ports] [--kubernetes-version 1.NN]
+export const START_HELP = `Usage: microk8s-sim start [--detach] [--port-offset N] [--ephemeral-ports] [--ephemeral] [--kubernetes-version 1.NN]
 
 Starts every MicroK8s service of this node in one process.
   --detach               run in the background; return once every service is ready
   --port-offset N        add N to every port read from the args files
   --ephemeral-ports      let the OS choose every port (see 'status --format json')
+  --ephemeral            keep API objects in memory only (default: durable in current/var/store)
   --kubernetes-version V the version the API server reports, 1.27 to 1.33 (default 1.32)`;
 
 /** The message a detached node sends its parent over the IPC channel. */
@@ -33,6 +34,7 @@ export async function startCommand(dataDir: string, argv: string[]): Promise<num
     detach: { type: 'boolean' },
     'port-offset': { type: 'string' },
     'ephemeral-ports': { type: 'boolean' },
+    ephemeral: { type: 'boolean' },
     'kubernetes-version': { type: 'string' },
   });
   if (values.help) {
@@ -47,6 +49,7 @@ export async function startCommand(dataDir: string, argv: string[]): Promise<num
     dataDir,
     portOffset,
     ephemeralPorts: Boolean(values['ephemeral-ports']),
+    ephemeral: Boolean(values.ephemeral),
     ...(values['kubernetes-version'] ? { kubernetesVersion: values['kubernetes-version'] as string } : {}),
   });
   const stop = (): void => void node.stop();

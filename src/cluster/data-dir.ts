@@ -15,6 +15,8 @@ export interface DataDirLayout {
   lock: string;
   logs: string;
   run: string;
+  /** The object store (the API server's etcd data). */
+  store: string;
   pidFile: string;
   controlSocket: string;
   containerdSocket: string;
@@ -44,6 +46,7 @@ export function dataDirLayout(root: string): DataDirLayout {
     lock,
     logs,
     run,
+    store: join(varDir, 'store'),
     pidFile: join(lock, 'microk8s-sim.pid'),
     controlSocket: join(lock, 'control.sock'),
     containerdSocket: join(run, 'containerd.sock'),

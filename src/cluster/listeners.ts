@@ -14,6 +14,7 @@ import { createEtcdPeerServer, createEtcdServer } from '../etcd/server.js';
 import { closeServer } from '../http/listen.js';
 import { readServingTls } from '../http/tls-files.js';
 import { createKubeletHealthzServer, createKubeletReadOnlyServer, createKubeletServer } from '../kubelet/server.js';
+import type { ControlPlane } from './control-plane.js';
 import type { HostInfo } from './host.js';
 import type { NodeConfig } from './node-config.js';
 import type { ServiceKey } from './services.js';
@@ -43,6 +44,7 @@ export interface ListenerDeps {
   config: NodeConfig;
   host: HostInfo;
   version: VersionInfo;
+  controlPlane: ControlPlane;
   /** The URL of a service once it listens (etcd's peer port reports its own and the client port's). */
   urlOf: (key: ServiceKey) => string;
 }
@@ -66,7 +68,15 @@ export async function createServers(deps: ListenerDeps): Promise<{ tcp: Record<S
   });
   return {
     tcp: {
-      apiserver: fromApp(createApiServer({ tls: apiTls, version })),
+      apiserver: fromApp(
+        createApiServer({
+          tls: apiTls,
+          version,
+          registry: deps.controlPlane.registry,
+          resources: deps.controlPlane.resources,
+          serverAddress: () => deps.urlOf('apiserver').replace(/^https:\/\/127\.0\.0\.1/, `https://${host.defaultIp}`).replace(/^https:\/\//, ''),
+        }),
+      ),
       kubelet: fromApp(createKubeletServer({ tls: kubeletTls, anonymousAuth: config.kubelet.anonymousAuth })),
       kubeletReadOnly: fromApp(createKubeletReadOnlyServer()),
       kubeletHealthz: fromApp(createKubeletHealthzServer()),

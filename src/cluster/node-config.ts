@@ -23,6 +23,7 @@ export interface NodeConfig {
     basicAuthFile: string;
     tokenAuthFile: string;
     serviceAccountKeyFile: string;
+    serviceClusterIpRange: string;
     authorizationModes: string[];
     anonymousAuth: boolean;
   };
@@ -142,6 +143,7 @@ export async function readNodeConfig(layout: DataDirLayout, ports: PortPolicy): 
       basicAuthFile: apiserver!.path('basic-auth-file', join(layout.credentials, 'basic_token.csv')),
       tokenAuthFile: apiserver!.path('token-auth-file', join(layout.credentials, 'known_tokens.csv')),
       serviceAccountKeyFile: apiserver!.path('service-account-key-file', cert('serviceaccount.key')),
+      serviceClusterIpRange: apiserver!.cidr('service-cluster-ip-range', '10.0.0.0/24'),
       authorizationModes: apiserver!.list('authorization-mode', ['AlwaysAllow'], AUTHORIZATION_MODES),
       anonymousAuth: apiserver!.bool('anonymous-auth', true),
     },

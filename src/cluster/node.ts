@@ -10,6 +10,7 @@ import { SimError } from '../sim-error.js';
 import { serveControl } from './control-socket.js';
 import { dataDirLayout, prepareDataDir, type DataDirLayout } from './data-dir.js';
 import { detectHost, type HostInfo } from './host.js';
+import { openControlPlane, type ControlPlane } from './control-plane.js';
 import { createServers, type Serving } from './listeners.js';
 import { acquireLock } from './lock.js';
 import { ensureArgsFiles, readNodeConfig, type NodeConfig } from './node-config.js';
@@ -24,6 +25,8 @@ export interface NodeOptions {
   ephemeralPorts?: boolean;
   /** Kubernetes minor to report, e.g. "1.33" (default 1.32). */
   kubernetesVersion?: string;
+  /** Keep the objects in memory only (`--ephemeral`); default: durable under current/var/store. */
+  ephemeral?: boolean;
 }
 
 export interface ServiceStatus {
@@ -83,9 +86,11 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const lock = await acquireLock(layout.pidFile, layout.root);
   const opened: Serving[] = [];
   const sockets: string[] = [];
+  let controlPlane: ControlPlane | undefined;
   const closeAll = async (): Promise<void> => {
     await Promise.all(opened.map((s) => s.close()));
     await Promise.all(sockets.map((path) => rm(path, { force: true })));
+    await controlPlane?.close();
   };
   try {
     const host = detectHost();
@@ -104,9 +109,14 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     });
     for (const warning of credentials.warnings) process.emitWarning(warning);
 
+    controlPlane = await openControlPlane({
+      ...(options.ephemeral ? {} : { storeDir: layout.store }),
+      serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
+      argsFile: join(layout.args, 'kube-apiserver'),
+    });
     const services: ServiceStatus[] = [];
     const urlOf = (key: ServiceKey): string => services.find((s) => s.key === key)?.url ?? '';
-    const servers = await createServers({ config, host, version, urlOf });
+    const servers = await createServers({ config, host, version, urlOf, controlPlane });
     opened.push(...Object.values(servers.tcp), servers.containerd);
     const bound = SERVICES.filter((spec) => config.endpoints[spec.key]).map(async (spec) => {
       const endpoint = config.endpoints[spec.key]!;
@@ -126,6 +136,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
 
     const ports: Partial<Record<ServiceKey, number>> = Object.fromEntries(services.map((s) => [s.key, s.port]));
     if (ports.apiserver) await credentials.writeKubeconfigs(`https://127.0.0.1:${ports.apiserver}`);
+    await controlPlane.start({ endpointIP: host.defaultIp, port: ports.apiserver ?? 0 });
     const status: NodeStatus = {
       running: true,
       pid: process.pid,

@@ -8,6 +8,8 @@ export interface AppOptions {
   clientCerts?: ClientCertPolicy;
   /** What this service answers for a path it does not serve. */
   notFound: (request: FastifyRequest, reply: FastifyReply) => unknown;
+  /** Largest request body in bytes (fastify's default: 1 MiB). */
+  bodyLimit?: number;
 }
 
 /**
@@ -21,6 +23,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const app = fastify({
     logger: false,
     forceCloseConnections: true,
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(https ? { https } : {}),
   }) as unknown as FastifyInstance;
   if (https && options.tls?.ca) enforceClientCertPolicy(app.server as unknown as TlsServer, options.clientCerts ?? 'request');

@@ -64,6 +64,11 @@ export class FlagReader {
     return this.read(name, fallback, parseUrlEndpoint, 'a comma-separated list of URLs with ports');
   }
 
+  /** An IPv4 CIDR such as 10.152.183.0/24. */
+  cidr(name: string, fallback: string): string {
+    return this.read(name, fallback, (v) => (/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(v) ? v : undefined), 'an IPv4 CIDR');
+  }
+
   list(name: string, fallback: string[], allowed?: readonly string[]): string[] {
     const expected = allowed ? `a comma-separated list of ${allowed.join(', ')}` : 'a comma-separated list';
     return this.read(

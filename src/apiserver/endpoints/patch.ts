@@ -1,0 +1,144 @@
+import { badRequest, failureStatus, StatusError } from '../../api/status.js';
+import type { KubeObject } from '../../registry/types.js';
+import { decodeJson, mediaType, unsupportedMediaType } from './body.js';
+
+export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** RFC 7386 JSON merge patch. */
+export function mergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return structuredClone(patch);
+  const result: Record<string, Json> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key] ?? null, value);
+  }
+  return result;
+}
+
+/**
+ * Strategic merge patch, as far as this layer goes: maps merge, `null`
+ * deletes, `$patch: replace|delete` on maps, lists are replaced. Merge keys
+ * for lists (containers by name, ...) come with the registry's schemas.
+ */
+export function strategicMergePatch(target: Json, patch: Json): Json {
+  if (!isObject(patch)) return structuredClone(patch);
+  const directive = patch.$patch;
+  if (directive === 'delete') return null;
+  const { $patch: _directive, ...rest } = patch;
+  if (directive === 'replace') return structuredClone(rest);
+  const result: Record<string, Json> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key.startsWith('$')) continue;
+    if (value === null) delete result[key];
+    else {
+      const merged = strategicMergePatch(result[key] ?? null, value);
+      if (merged === null) delete result[key];
+      else result[key] = merged;
+    }
+  }
+  return result;
+}
+
+function pointer(path: string): string[] {
+  if (path === '') return [];
+  if (!path.startsWith('/')) throw new StatusError(badRequest(`JSON pointer must start with "/": ${path}`));
+  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function parentOf(doc: Json, parts: string[], path: string): { parent: Json; key: string } {
+  let node: Json = doc;
+  for (const part of parts.slice(0, -1)) {
+    if (Array.isArray(node)) node = node[Number(part)] as Json;
+    else if (isObject(node)) node = node[part] as Json;
+    else node = undefined as unknown as Json;
+    if (node === undefined) throw new StatusError(failureStatus(422, 'Invalid', `doc is missing path: "${path}": missing value`));
+  }
+  return { parent: node, key: parts.at(-1)! };
+}
+
+function valueAt(doc: Json, path: string): Json {
+  let node: Json = doc;
+  for (const part of pointer(path)) {
+    node = (Array.isArray(node) ? node[Number(part)] : isObject(node) ? node[part] : undefined) as Json;
+    if (node === undefined) throw new StatusError(failureStatus(422, 'Invalid', `doc is missing path: "${path}": missing value`));
+  }
+  return node;
+}
+
+/** RFC 6902 JSON patch: add, remove, replace, move, copy, test. */
+export function jsonPatch(document: Json, operations: unknown): Json {
+  if (!Array.isArray(operations)) throw new StatusError(badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch'));
+  let doc = structuredClone(document);
+  const set = (path: string, value: Json, insert: boolean): void => {
+    const parts = pointer(path);
+    if (parts.length === 0) {
+      doc = value;
+      return;
+    }
+    const { parent, key } = parentOf(doc, parts, path);
+    if (Array.isArray(parent)) {
+      const index = key === '-' ? parent.length : Number(key);
+      if (!Number.isInteger(index) || index < 0 || index > parent.length) throw new StatusError(failureStatus(422, 'Invalid', `add operation does not apply: doc is missing path: "${path}": missing value`));
+      if (insert) parent.splice(index, 0, value);
+      else parent[index] = value;
+    } else if (isObject(parent)) {
+      if (!insert && !(key in parent)) throw new StatusError(failureStatus(422, 'Invalid', `replace operation does not apply: doc is missing key: ${path}: missing value`));
+      parent[key] = value;
+    } else throw new StatusError(failureStatus(422, 'Invalid', `doc is missing path: "${path}": missing value`));
+  };
+  const remove = (path: string): Json => {
+    const parts = pointer(path);
+    const { parent, key } = parentOf(doc, parts, path);
+    if (Array.isArray(parent) && Number(key) < parent.length) return parent.splice(Number(key), 1)[0]!;
+    if (isObject(parent) && key in parent) {
+      const value = parent[key]!;
+      delete parent[key];
+      return value;
+    }
+    throw new StatusError(failureStatus(422, 'Invalid', `remove operation does not apply: doc is missing path: "${path}": missing value`));
+  };
+  for (const raw of operations as { op?: string; path?: string; from?: string; value?: Json }[]) {
+    const path = raw.path ?? '';
+    switch (raw.op) {
+      case 'add':
+        set(path, structuredClone(raw.value ?? null), true);
+        break;
+      case 'remove':
+        remove(path);
+        break;
+      case 'replace':
+        set(path, structuredClone(raw.value ?? null), false);
+        break;
+      case 'move':
+        set(path, remove(raw.from ?? ''), true);
+        break;
+      case 'copy':
+        set(path, structuredClone(valueAt(doc, raw.from ?? '')), true);
+        break;
+      case 'test':
+        if (JSON.stringify(valueAt(doc, path)) !== JSON.stringify(raw.value)) {
+          throw new StatusError(failureStatus(422, 'Invalid', `testing value ${path} failed: test failed`));
+        }
+        break;
+      default:
+        throw new StatusError(badRequest(`Unexpected kind: ${String(raw.op)}`));
+    }
+  }
+  return doc;
+}
+
+/** Applies a PATCH body of any supported type to the current object. */
+export function applyPatch(current: KubeObject, body: Buffer, contentType: string | undefined): KubeObject {
+  const type = mediaType(contentType);
+  if (!PATCH_MEDIA_TYPES.includes(type)) throw unsupportedMediaType(PATCH_MEDIA_TYPES);
+  const patch = decodeJson(body) as Json;
+  const doc = current as unknown as Json;
+  const result =
+    type === 'application/json-patch+json' ? jsonPatch(doc, patch) : type === 'application/merge-patch+json' ? mergePatch(doc, patch) : strategicMergePatch(doc, patch);
+  if (!isObject(result)) throw new StatusError(badRequest('the patch did not produce an object'));
+  return result as KubeObject;
+}

@@ -1,0 +1,226 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, forbidden, methodNotSupported, notFoundPath, StatusError, successStatus } from '../../api/status.js';
+import type { Registry } from '../../registry/index.js';
+import type { ListOptions, ResourceStore } from '../../registry/generic/resource-store.js';
+import { metaOf } from '../../registry/generic/object-meta.js';
+import type { KubeObject, ResourceType } from '../../registry/types.js';
+import { parseRequestInfo, type RequestInfo } from '../request-info.js';
+import { decodeJson, decodeObject } from './body.js';
+import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
+import { applyPatch } from './patch.js';
+import { booleanParam, dryRunOf, fieldManagerOf, integerParam } from './query.js';
+import { table, type IncludeObject } from './table.js';
+import { httpSink, streamWatch, withTypeMeta, type WatchRequest } from './watch-stream.js';
+
+export interface ResourceEndpointsDeps {
+  registry: Registry;
+  store: ResourceStore;
+  /** host:port clients reach the apiserver at, for /api's serverAddressByClientCIDRs. */
+  serverAddress: () => string;
+}
+
+/** Namespaces kube-apiserver refuses to delete. */
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+/** The default watch timeout is randomized in [min-request-timeout, 2x) upstream; we take the lower bound. */
+const DEFAULT_WATCH_SECONDS = 1800;
+const PATCH_RETRIES = 5;
+
+type Query = URLSearchParams;
+
+function queryOf(request: FastifyRequest): Query {
+  return new URL(request.url, 'http://x').searchParams;
+}
+
+function includeObjectOf(query: Query): IncludeObject {
+  const value = query.get('includeObject') ?? 'Metadata';
+  if (!['None', 'Metadata', 'Object'].includes(value)) {
+    throw new StatusError(badRequest(`includeObject: Unsupported value: "${value}": supported values: "Metadata", "None", "Object"`));
+  }
+  return value as IncludeObject;
+}
+
+function listOptionsOf(query: Query): ListOptions {
+  const limit = integerParam(query, 'limit');
+  return {
+    ...(query.get('labelSelector') !== null ? { labelSelector: query.get('labelSelector')! } : {}),
+    ...(query.get('fieldSelector') !== null ? { fieldSelector: query.get('fieldSelector')! } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(query.get('continue') ? { continue: query.get('continue')! } : {}),
+    ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
+    ...(query.get('resourceVersionMatch') ? { resourceVersionMatch: query.get('resourceVersionMatch')! } : {}),
+  };
+}
+
+/**
+ * The resource API: /api/v1/... and /apis/<group>/<version>/..., every verb,
+ * with discovery answered on the group paths.
+ */
+export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEndpointsDeps): void {
+  const { registry, store } = deps;
+
+  // Bodies stay raw: each verb decodes the media types it accepts.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const info = parseRequestInfo(request.method, request.url);
+    if (!info.isResourceRequest) return discovery(info, request, reply);
+    const rt = registry.lookup(info.apiGroup, info.apiVersion, info.resource);
+    if (!rt || (!rt.namespaced && info.namespace && info.resource !== 'namespaces')) throw new StatusError(notFoundPath());
+    if (info.subresource && info.subresource !== 'status') throw new StatusError(notFoundPath());
+    if (info.subresource === 'status' && !rt.subresources.includes('status')) throw new StatusError(notFoundPath());
+    const verb = info.subresource === 'status' && info.verb === 'get' ? 'get' : info.verb;
+    if (!rt.verbs.includes(verb)) throw new StatusError(methodNotSupported({ group: rt.group, resource: rt.plural }, verb));
+    const namespace = rt.namespaced ? info.namespace : '';
+    const name = info.name;
+    const query = queryOf(request);
+    switch (verb) {
+      case 'get':
+        return respond(reply, rt, negotiateResource(request.headers.accept), store.get(rt, namespace, name), query);
+      case 'list': {
+        const form = negotiateResource(request.headers.accept);
+        const result = store.list(rt, namespace, listOptionsOf(query));
+        const meta = {
+          resourceVersion: result.resourceVersion,
+          ...(result.continue ? { continue: result.continue } : {}),
+          ...(result.remainingItemCount !== undefined ? { remainingItemCount: result.remainingItemCount } : {}),
+        };
+        if (form.table) return table(rt, result.items, { include: includeObjectOf(query), version: form.version, meta });
+        return { kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: meta, items: result.items };
+      }
+      case 'watch':
+        return watch(rt, namespace, name, request, reply, query);
+      case 'create': {
+        const object = await store.create(rt, namespace, decodeObject(request.body as Buffer, request.headers['content-type']), options(query));
+        return reply.code(201).send(withTypeMeta(object, rt));
+      }
+      case 'update': {
+        const body = decodeObject(request.body as Buffer, request.headers['content-type']);
+        const updated = await store.update(rt, namespace, name, body, { ...options(query), ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+        return withTypeMeta(updated, rt);
+      }
+      case 'patch':
+        return withTypeMeta(await patch(rt, namespace, name, info, request, query), rt);
+      case 'delete':
+        return remove(rt, namespace, name, request, query);
+      case 'deletecollection': {
+        const dryRun = dryRunOf(query);
+        const { items } = store.list(rt, namespace, listOptionsOf(query));
+        const deleted = [];
+        for (const item of items) {
+          const meta = metaOf(item);
+          deleted.push(await store.delete(rt, meta.namespace ?? '', meta.name!, { dryRun }));
+        }
+        return { kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: String(store.revision) }, items: deleted };
+      }
+      default:
+        throw new StatusError(methodNotSupported({ group: rt.group, resource: rt.plural }, verb));
+    }
+  };
+
+  function options(query: Query): { dryRun: boolean } {
+    fieldManagerOf(query);
+    return { dryRun: dryRunOf(query) };
+  }
+
+  async function patch(rt: ResourceType, namespace: string, name: string, info: RequestInfo, request: FastifyRequest, query: Query): Promise<KubeObject> {
+    const opts = options(query);
+    // A patch applies to the latest object; a concurrent write makes it try again, as upstream does.
+    for (let attempt = 0; ; attempt++) {
+      const current = store.get(rt, namespace, name);
+      const patched = applyPatch(current, request.body as Buffer, request.headers['content-type']);
+      const rv = metaOf(patched).resourceVersion;
+      if (rv === undefined || rv === '') metaOf(patched).resourceVersion = metaOf(current).resourceVersion;
+      try {
+        return await store.update(rt, namespace, name, patched, { ...opts, ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+      } catch (err) {
+        const conflict = err instanceof StatusError && err.status.reason === 'Conflict';
+        if (!conflict || attempt >= PATCH_RETRIES || (rv !== undefined && rv !== '')) throw err;
+      }
+    }
+  }
+
+  async function remove(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, query: Query): Promise<unknown> {
+    const body = request.body as Buffer | undefined;
+    const deleteOptions = (body && body.length > 0 ? decodeJson(body, request.headers['content-type']) : {}) as {
+      preconditions?: { uid?: string; resourceVersion?: string };
+      dryRun?: string[];
+    };
+    const dryRun = dryRunOf(query) || (deleteOptions.dryRun ?? []).includes('All');
+    if (rt.group === '' && rt.plural === 'namespaces') return deleteNamespace(rt, name, dryRun);
+    const deleted = await store.delete(rt, namespace, name, { dryRun, ...(deleteOptions.preconditions ? { preconditions: deleteOptions.preconditions } : {}) });
+    const meta = metaOf(deleted);
+    return successStatus({ name: meta.name!, ...(rt.group ? { group: rt.group } : {}), kind: rt.plural, ...(meta.uid ? { uid: meta.uid } : {}) });
+  }
+
+  /** A namespace is not removed at once: it turns Terminating and the namespace controller empties it. */
+  async function deleteNamespace(rt: ResourceType, name: string, dryRun: boolean): Promise<unknown> {
+    if (IMMORTAL_NAMESPACES.has(name)) throw new StatusError(forbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted'));
+    const ns = store.get(rt, '', name) as KubeObject & { status?: { phase?: string } };
+    if (ns.status?.phase === 'Terminating') return withTypeMeta(ns, rt);
+    const meta = metaOf(ns);
+    meta.deletionTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    ns.status = { ...(ns.status ?? {}), phase: 'Terminating' };
+    if (dryRun) return withTypeMeta(ns, rt);
+    return withTypeMeta(await store.markDeleting(rt, ns), rt);
+  }
+
+  function watch(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, reply: FastifyReply, query: Query): void {
+    const form: ResponseForm = negotiateResource(request.headers.accept);
+    const fieldSelector = [query.get('fieldSelector') ?? '', name ? `metadata.name=${name}` : ''].filter(Boolean).join(',');
+    const sendInitialEvents = booleanParam(query, 'sendInitialEvents');
+    const allowBookmarks = booleanParam(query, 'allowWatchBookmarks') ?? false;
+    if (sendInitialEvents !== undefined && (query.get('resourceVersionMatch') !== 'NotOlderThan' || !allowBookmarks)) {
+      throw new StatusError(badRequest('sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan and allowWatchBookmarks is true'));
+    }
+    const watchRequest: WatchRequest = {
+      rt,
+      namespace,
+      options: {
+        ...(query.get('labelSelector') ? { labelSelector: query.get('labelSelector')! } : {}),
+        ...(fieldSelector ? { fieldSelector } : {}),
+        ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
+        ...(sendInitialEvents !== undefined ? { sendInitialEvents } : {}),
+      },
+      allowBookmarks,
+      timeoutSeconds: Math.min(integerParam(query, 'timeoutSeconds') ?? DEFAULT_WATCH_SECONDS, DEFAULT_WATCH_SECONDS * 2),
+      ...(form.table ? { table: { version: form.version, include: includeObjectOf(query) } } : {}),
+    };
+    // Validate (selectors, resourceVersion) before the 200 is written.
+    store.watch(rt, namespace, watchRequest.options, () => undefined).cancel();
+    reply.hijack();
+    streamWatch(store, watchRequest, httpSink(reply.raw));
+  }
+
+  function respond(reply: FastifyReply, rt: ResourceType, form: ResponseForm, object: KubeObject, query: Query): unknown {
+    if (form.table) return table(rt, [object], { include: includeObjectOf(query), version: form.version, meta: { resourceVersion: String(metaOf(object).resourceVersion ?? '') } });
+    return reply.send(withTypeMeta(object, rt));
+  }
+
+  function discovery(info: RequestInfo, request: FastifyRequest, reply: FastifyReply): unknown {
+    if (request.method !== 'GET' && request.method !== 'HEAD') throw new StatusError(notFoundPath());
+    const parts = info.path.replace(/^\/+|\/+$/g, '').split('/');
+    const aggregated = negotiateDiscovery(request.headers.accept);
+    reply.header('vary', 'Accept');
+    if (parts.length === 1 && aggregated) {
+      reply.header('content-type', aggregatedContentType(aggregated));
+      return reply.send(JSON.stringify(aggregatedDiscovery(registry, parts[0] === 'api', aggregated)));
+    }
+    let document: Record<string, unknown> | undefined;
+    if (parts[0] === 'api') document = parts.length === 1 ? apiVersions(deps.serverAddress()) : parts.length === 2 ? apiResourceList(registry, '', parts[1]!) : undefined;
+    else if (parts.length === 1) document = apiGroupList(registry);
+    else if (parts.length === 2) document = apiGroupDocument(registry, parts[1]!);
+    else if (parts.length === 3) document = apiResourceList(registry, parts[1]!, parts[2]!);
+    if (!document) throw new StatusError(notFoundPath());
+    return document;
+  }
+
+  for (const url of ['/api', '/api/*', '/apis', '/apis/*']) {
+    app.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url, handler });
+  }
+}
+
+function apiVersionOf(rt: ResourceType): string {
+  return rt.group ? `${rt.group}/${rt.version}` : rt.version;
+}

@@ -1,0 +1,53 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { StatusError } from '../../api/status.js';
+import type { ResourceStore } from '../../registry/generic/resource-store.js';
+import type { Registry } from '../../registry/index.js';
+import { parseRequestInfo } from '../request-info.js';
+import { streamWatch, webSocketSink } from './watch-stream.js';
+
+/**
+ * Watches over WebSocket (what browsers and some clients use): the same
+ * events as the chunked stream, one per text frame.
+ */
+export function handleWatchUpgrades(server: unknown, deps: { registry: Registry; store: ResourceStore }): void {
+  const wss = new WebSocketServer({ noServer: true });
+  (server as Server).on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const info = parseRequestInfo(request.method ?? 'GET', request.url ?? '/');
+    const rt = info.isResourceRequest && info.verb === 'watch' ? deps.registry.lookup(info.apiGroup, info.apiVersion, info.resource) : undefined;
+    if (!rt) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const query = new URL(request.url ?? '/', 'http://x').searchParams;
+    const options = {
+      ...(query.get('labelSelector') ? { labelSelector: query.get('labelSelector')! } : {}),
+      ...(query.get('fieldSelector') || info.name
+        ? { fieldSelector: [query.get('fieldSelector') ?? '', info.name ? `metadata.name=${info.name}` : ''].filter(Boolean).join(',') }
+        : {}),
+      ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
+    };
+    try {
+      deps.store.watch(rt, rt.namespaced ? info.namespace : '', options, () => undefined).cancel();
+    } catch (err) {
+      const status = err instanceof StatusError ? err.status : undefined;
+      const body = JSON.stringify(status ?? { message: String(err) });
+      socket.end(`HTTP/1.1 ${status?.code ?? 500} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      streamWatch(
+        deps.store,
+        {
+          rt,
+          namespace: rt.namespaced ? info.namespace : '',
+          options,
+          allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+          timeoutSeconds: Number(query.get('timeoutSeconds') ?? 1800) || 1800,
+        },
+        webSocketSink(ws),
+      );
+    });
+  });
+}

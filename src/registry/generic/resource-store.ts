@@ -1,0 +1,485 @@
+import { isDeepStrictEqual } from 'node:util';
+import { matchesFields, parseFieldSelector, type FieldRequirement, FieldSelectorError } from '../../api/fields.js';
+import { matchesLabels, parseLabelSelector, SelectorParseError, type Requirement } from '../../api/labels.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  failureStatus,
+  forbidden,
+  gone,
+  internalError,
+  invalid,
+  notFound,
+  StatusError,
+  type GroupResource,
+} from '../../api/status.js';
+import { CompactedError, FutureRevisionError, type KeyValue, type WatchEvent } from '../../store/types.js';
+import type { Store } from '../../store/index.js';
+import { validateName } from '../names.js';
+import type { Registry } from '../index.js';
+import type { DefaultingContext, FieldError, KubeObject, ResourceType } from '../types.js';
+import { decodeContinue, encodeContinue, expiredContinue } from './continue-token.js';
+import { generateName, metaOf, newUid, nowTimestamp } from './object-meta.js';
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  /** Send the current objects first (the default for an unset or "0" resourceVersion). */
+  sendInitialEvents?: boolean;
+}
+
+export interface WatchHandle {
+  cancel(): void;
+  /** The revision the watch has delivered up to (for bookmarks). */
+  revision(): number;
+}
+
+const groupResource = (rt: ResourceType): GroupResource => ({ group: rt.group, resource: rt.plural });
+
+/**
+ * The generic registry store: Kubernetes object semantics (names, uids,
+ * resourceVersions, generations, selectors, pagination, watch) on the
+ * etcd-shaped store, for every resource the registry describes.
+ */
+export class ResourceStore {
+  private readonly prefixes = new Map<ResourceType, string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly registry: Registry,
+    private readonly defaulting: DefaultingContext,
+  ) {
+    // etcd's layout (/registry/<resource>/...); a plural served by two groups keeps the core one plain.
+    const plurals = new Map<string, number>();
+    for (const rt of registry.all()) plurals.set(rt.plural, (plurals.get(rt.plural) ?? 0) + 1);
+    for (const rt of registry.all()) {
+      const shared = (plurals.get(rt.plural) ?? 0) > 1 && rt.group !== '';
+      this.prefixes.set(rt, `/registry/${shared ? `${rt.group}/` : ''}${rt.plural}/`);
+    }
+  }
+
+  /** The key prefix of a resource, or of its objects in one namespace. */
+  prefix(rt: ResourceType, namespace = ''): string {
+    const base = this.prefixes.get(rt)!;
+    return rt.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  key(rt: ResourceType, namespace: string, name: string): string {
+    return `${this.prefix(rt, namespace)}${name}`;
+  }
+
+  get revision(): number {
+    return this.store.revision;
+  }
+
+  /** Decodes a stored value; resourceVersion comes from the store, as upstream does. */
+  private decode(kv: KeyValue, revision = kv.modRevision): KubeObject {
+    const object = JSON.parse(kv.value) as KubeObject;
+    metaOf(object).resourceVersion = String(revision);
+    return object;
+  }
+
+  private encode(object: KubeObject): string {
+    const copy = structuredClone(object);
+    delete metaOf(copy).resourceVersion;
+    return JSON.stringify(copy);
+  }
+
+  private current(rt: ResourceType, namespace: string, name: string): KeyValue | undefined {
+    return this.store.range(this.key(rt, namespace, name)).kvs[0];
+  }
+
+  get(rt: ResourceType, namespace: string, name: string): KubeObject {
+    const kv = this.current(rt, namespace, name);
+    if (!kv) throw new StatusError(notFound(groupResource(rt), name));
+    return this.decode(kv);
+  }
+
+  private selector(rt: ResourceType, labelSelector = '', fieldSelector = ''): (object: KubeObject) => boolean {
+    let labels: Requirement[];
+    let fields: FieldRequirement[];
+    try {
+      labels = parseLabelSelector(labelSelector);
+      fields = parseFieldSelector(fieldSelector);
+    } catch (err) {
+      if (err instanceof SelectorParseError || err instanceof FieldSelectorError) throw new StatusError(badRequest(err.message));
+      throw err;
+    }
+    const valueOf = (object: KubeObject, field: string): string | undefined => {
+      const meta = metaOf(object);
+      if (field === 'metadata.name') return meta.name;
+      if (field === 'metadata.namespace') return meta.namespace ?? '';
+      return rt.selectableFields[field]?.(object);
+    };
+    for (const f of fields) {
+      if (f.field !== 'metadata.name' && f.field !== 'metadata.namespace' && !rt.selectableFields[f.field]) {
+        throw new StatusError(badRequest(`field label not supported: ${f.field}`));
+      }
+    }
+    if (labels.length === 0 && fields.length === 0) return () => true;
+    return (object) => matchesLabels(labels, metaOf(object).labels) && matchesFields(fields, (field) => valueOf(object, field));
+  }
+
+  /** The revision a list reads at, from resourceVersion and resourceVersionMatch. */
+  private listRevision(options: ListOptions): number {
+    const rv = options.resourceVersion ?? '';
+    const match = options.resourceVersionMatch ?? '';
+    if (match && !['Exact', 'NotOlderThan'].includes(match)) {
+      throw new StatusError(badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`));
+    }
+    if (match && rv === '') {
+      throw new StatusError(badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    }
+    if (rv === '' || rv === '0') return this.store.revision;
+    if (!/^\d+$/.test(rv)) throw new StatusError(badRequest(`invalid resource version "${rv}"`));
+    const wanted = Number(rv);
+    if (wanted > this.store.revision) {
+      throw new StatusError(failureStatus(504, 'Timeout', `Timeout: Too large resource version: ${wanted}, current: ${this.store.revision}`, { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] } as never));
+    }
+    if (match === 'Exact') {
+      if (wanted <= this.store.compactRevision) throw new StatusError(gone(`too old resource version: ${wanted} (${this.store.compactRevision + 1})`));
+      return wanted;
+    }
+    return this.store.revision;
+  }
+
+  list(rt: ResourceType, namespace: string, options: ListOptions = {}): ListResult {
+    const matches = this.selector(rt, options.labelSelector, options.fieldSelector);
+    const prefix = this.prefix(rt, namespace);
+    let revision: number;
+    let start = prefix;
+    if (options.continue) {
+      const token = decodeContinue(options.continue);
+      if (options.resourceVersion && options.resourceVersion !== '0') {
+        throw new StatusError(badRequest('specifying resource version is not allowed when using continue'));
+      }
+      if (token.revision <= this.store.compactRevision) throw expiredContinue();
+      revision = token.revision;
+      start = prefix + token.start;
+    } else {
+      revision = this.listRevision(options);
+    }
+    const end = prefixEnd(prefix);
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    const items: KubeObject[] = [];
+    let cursor = start;
+    let lastKey: string | undefined;
+    let more = false;
+    // Page through storage until `limit` objects match the selectors, as the apiserver does.
+    for (;;) {
+      const page = this.readRange(cursor, end, revision, limit ? Math.max(limit - items.length, 1) : 0);
+      for (const kv of page.kvs) {
+        lastKey = kv.key;
+        const object = this.decode(kv);
+        if (matches(object)) items.push(object);
+        if (limit && items.length >= limit) break;
+      }
+      const exhausted = !page.more && (!limit || items.length < limit || lastKey === page.kvs.at(-1)?.key);
+      if (limit && items.length >= limit) {
+        more = page.more || lastKey !== page.kvs.at(-1)?.key;
+        break;
+      }
+      if (exhausted || !page.more) break;
+      cursor = `${page.kvs.at(-1)!.key}\0`;
+    }
+    const result: ListResult = { items, resourceVersion: String(revision) };
+    if (more && lastKey) {
+      const next = `${lastKey}\0`;
+      result.continue = encodeContinue({ revision, start: next.slice(prefix.length) });
+      if (!options.labelSelector && !options.fieldSelector) {
+        result.remainingItemCount = this.readRange(next, end, revision, 0, true).count;
+      }
+    }
+    return result;
+  }
+
+  private readRange(key: string, end: string, revision: number, limit: number, countOnly = false) {
+    try {
+      return this.store.range(key, { end, revision, limit, countOnly });
+    } catch (err) {
+      if (err instanceof CompactedError) throw expiredContinue();
+      if (err instanceof FutureRevisionError) throw new StatusError(internalError(err.message));
+      throw err;
+    }
+  }
+
+  private async checkNamespace(rt: ResourceType, namespace: string): Promise<void> {
+    if (!rt.namespaced) return;
+    const nsType = this.registry.lookup('', 'v1', 'namespaces')!;
+    const kv = this.current(nsType, '', namespace);
+    if (!kv) throw new StatusError(notFound({ group: '', resource: 'namespaces' }, namespace));
+    const ns = this.decode(kv) as { status?: { phase?: string } };
+    if (ns.status?.phase === 'Terminating') {
+      const status = forbidden(groupResource(rt), '', `unable to create new content in namespace ${namespace} because it is being terminated`);
+      status.details = { ...status.details, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is terminating`, field: 'metadata.namespace' }] };
+      throw new StatusError(status);
+    }
+  }
+
+  /** Checks what every write checks: apiVersion/kind, name and namespace against the URL. */
+  private checkIdentity(rt: ResourceType, namespace: string, object: KubeObject, urlName?: string): void {
+    const apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
+    if (object.kind !== undefined && object.kind !== rt.kind) {
+      throw new StatusError(badRequest(`the kind in the data (${String(object.kind)}) does not match the expected kind (${rt.kind})`));
+    }
+    if (object.apiVersion !== undefined && object.apiVersion !== apiVersion) {
+      throw new StatusError(badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersion})`));
+    }
+    object.apiVersion = apiVersion;
+    object.kind = rt.kind;
+    const meta = metaOf(object);
+    if (rt.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw new StatusError(badRequest('the namespace of the provided object does not match the namespace sent on the request'));
+      }
+      meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+    if (urlName !== undefined && meta.name !== urlName) {
+      throw new StatusError(badRequest(`the name of the object (${meta.name ?? ''}) does not match the name on the URL (${urlName})`));
+    }
+  }
+
+  private validate(rt: ResourceType, object: KubeObject): void {
+    const meta = metaOf(object);
+    const errors: FieldError[] = [];
+    if (!meta.name) {
+      errors.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
+    } else {
+      for (const message of validateName(rt.nameRule, meta.name)) {
+        errors.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${meta.name}": ${message}` });
+      }
+    }
+    errors.push(...(rt.validate?.(object) ?? []));
+    if (errors.length > 0) throw new StatusError(invalid(rt.group, rt.kind, meta.name ?? '', errors));
+  }
+
+  async create(rt: ResourceType, namespace: string, body: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const object = structuredClone(body);
+    this.checkIdentity(rt, namespace, object);
+    const meta = metaOf(object);
+    if (meta.resourceVersion) throw new StatusError(internalError('resourceVersion should not be set on objects to be created'));
+    await this.checkNamespace(rt, namespace);
+    const generated = !meta.name && !!meta.generateName;
+    for (let attempt = 0; ; attempt++) {
+      if (generated) meta.name = generateName(meta.generateName!);
+      meta.uid = newUid();
+      meta.creationTimestamp = nowTimestamp();
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+      if (rt.tracksGeneration) meta.generation = 1;
+      else delete meta.generation;
+      // Status is the system's to write: a create starts from the kind's initial status.
+      if (rt.subresources.includes('status')) delete object.status;
+      rt.defaults?.(object, this.defaulting);
+      this.validate(rt, object);
+      const key = this.key(rt, namespace, meta.name!);
+      if (options.dryRun) {
+        if (this.store.range(key).kvs.length > 0) throw new StatusError(alreadyExists(groupResource(rt), meta.name!));
+        return object;
+      }
+      const result = await this.store.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: this.encode(object) }]);
+      if (result.succeeded) {
+        meta.resourceVersion = String(result.revision);
+        return object;
+      }
+      // A generated name that is taken is retried, as upstream does.
+      if (!generated || attempt >= 7) throw new StatusError(alreadyExists(groupResource(rt), meta.name!));
+    }
+  }
+
+  async update(
+    rt: ResourceType,
+    namespace: string,
+    name: string,
+    body: KubeObject,
+    options: WriteOptions & { subresource?: 'status' } = {},
+  ): Promise<KubeObject> {
+    const incoming = structuredClone(body);
+    this.checkIdentity(rt, namespace, incoming, name);
+    const kv = this.current(rt, namespace, name);
+    if (!kv) throw new StatusError(notFound(groupResource(rt), name));
+    const old = this.decode(kv);
+    const wantedRv = metaOf(incoming).resourceVersion;
+    if (wantedRv && wantedRv !== String(kv.modRevision)) throw new StatusError(conflict(groupResource(rt), name));
+
+    const next = options.subresource === 'status' ? { ...structuredClone(old), status: incoming.status } : incoming;
+    if (options.subresource !== 'status' && rt.subresources.includes('status')) {
+      if (old.status === undefined) delete next.status;
+      else next.status = structuredClone(old.status);
+    }
+    const meta = metaOf(next);
+    const oldMeta = metaOf(old);
+    for (const field of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds']) {
+      if (oldMeta[field] === undefined) delete meta[field];
+      else meta[field] = oldMeta[field];
+    }
+    if (options.subresource === 'status') {
+      meta.labels = oldMeta.labels;
+      meta.annotations = oldMeta.annotations;
+    }
+    if (rt.tracksGeneration) {
+      meta.generation = (oldMeta.generation ?? 1) + (specChanged(old, next) ? 1 : 0);
+    } else delete meta.generation;
+    rt.defaults?.(next, this.defaulting);
+    this.validate(rt, next);
+    meta.resourceVersion = String(kv.modRevision);
+    // An update that changes nothing writes nothing, and keeps the resourceVersion.
+    if (isDeepStrictEqual(stripVolatile(next), stripVolatile(old)) || options.dryRun) return next;
+    const key = this.key(rt, namespace, name);
+    const result = await this.store.txn([{ key, target: 'mod', result: '=', value: kv.modRevision }], [{ type: 'put', key, value: this.encode(next) }]);
+    if (!result.succeeded) throw new StatusError(conflict(groupResource(rt), name));
+    meta.resourceVersion = String(result.revision);
+    return next;
+  }
+
+  async delete(
+    rt: ResourceType,
+    namespace: string,
+    name: string,
+    options: WriteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } = {},
+  ): Promise<KubeObject> {
+    const kv = this.current(rt, namespace, name);
+    if (!kv) throw new StatusError(notFound(groupResource(rt), name));
+    const object = this.decode(kv);
+    const meta = metaOf(object);
+    const pre = options.preconditions ?? {};
+    if (pre.uid && pre.uid !== meta.uid) {
+      throw new StatusError(conflict(groupResource(rt), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid ?? ''}`));
+    }
+    if (pre.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+      throw new StatusError(
+        conflict(groupResource(rt), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion ?? ''}`),
+      );
+    }
+    if (options.dryRun) return object;
+    const key = this.key(rt, namespace, name);
+    const result = await this.store.txn([{ key, target: 'mod', result: '=', value: kv.modRevision }], [{ type: 'delete', key }]);
+    if (!result.succeeded) throw new StatusError(conflict(groupResource(rt), name));
+    meta.resourceVersion = String(result.revision);
+    return object;
+  }
+
+  /**
+   * Records that an object is being deleted (deletionTimestamp and the status
+   * the caller set), for objects that are finalized before they go: namespaces.
+   */
+  async markDeleting(rt: ResourceType, object: KubeObject): Promise<KubeObject> {
+    const meta = metaOf(object);
+    const key = this.key(rt, meta.namespace ?? '', meta.name!);
+    const result = await this.store.txn(
+      [{ key, target: 'mod', result: '=', value: Number(meta.resourceVersion) }],
+      [{ type: 'put', key, value: this.encode(object) }],
+    );
+    if (!result.succeeded) throw new StatusError(conflict(groupResource(rt), meta.name!));
+    meta.resourceVersion = String(result.revision);
+    return object;
+  }
+
+  /** Removes every object of a namespace (the namespace controller's sweep). */
+  async deleteNamespaceContents(namespace: string): Promise<void> {
+    for (const rt of this.registry.all()) {
+      if (rt.namespaced) await this.store.delete(this.prefix(rt, namespace), { prefix: true });
+    }
+  }
+
+  watch(rt: ResourceType, namespace: string, options: WatchOptions, emit: (type: WatchEventType, object: KubeObject) => void): WatchHandle {
+    const matches = this.selector(rt, options.labelSelector, options.fieldSelector);
+    const prefix = this.prefix(rt, namespace);
+    const rv = options.resourceVersion ?? '';
+    if (rv !== '' && !/^\d+$/.test(rv)) throw new StatusError(badRequest(`invalid resource version "${rv}"`));
+    let delivered = this.store.revision;
+    let startRevision: number;
+    const initial = options.sendInitialEvents ?? (rv === '' || rv === '0');
+    if (initial) {
+      const snapshot = this.store.range(prefix, { end: prefixEnd(prefix) });
+      for (const kv of snapshot.kvs) {
+        const object = this.decode(kv);
+        if (matches(object)) emit('ADDED', object);
+      }
+      delivered = snapshot.revision;
+      startRevision = snapshot.revision + 1;
+    } else {
+      // No resourceVersion and no initial events: only what happens from now on.
+      delivered = rv === '' ? this.store.revision : Number(rv);
+      startRevision = delivered + 1;
+    }
+    const onEvents = (events: WatchEvent[]): void => {
+      for (const event of events) {
+        const translated = this.translate(event, matches);
+        if (translated) emit(translated.type, translated.object);
+        delivered = Math.max(delivered, event.kv.modRevision);
+      }
+    };
+    try {
+      const watcher = this.store.watch(prefix, { end: prefixEnd(prefix), startRevision, prevKv: true }, onEvents);
+      return { cancel: () => watcher.cancel(), revision: () => delivered };
+    } catch (err) {
+      if (!(err instanceof CompactedError)) throw err;
+      emit('ERROR', gone(`too old resource version: ${rv} (${err.compactRevision + 1})`) as unknown as KubeObject);
+      return { cancel: () => undefined, revision: () => delivered };
+    }
+  }
+
+  /** A store event as the watch of a selector sees it: objects moving in or out are ADDED or DELETED. */
+  private translate(event: WatchEvent, matches: (o: KubeObject) => boolean): { type: WatchEventType; object: KubeObject } | undefined {
+    const before = event.prevKv ? this.decode(event.prevKv) : undefined;
+    if (event.type === 'DELETE') {
+      if (!before || !matches(before)) return undefined;
+      metaOf(before).resourceVersion = String(event.kv.modRevision);
+      return { type: 'DELETED', object: before };
+    }
+    const after = this.decode(event.kv);
+    const was = before !== undefined && matches(before);
+    const is = matches(after);
+    if (was && is) return { type: 'MODIFIED', object: after };
+    if (is) return { type: 'ADDED', object: after };
+    if (was) return { type: 'DELETED', object: after };
+    return undefined;
+  }
+}
+
+/** The smallest key greater than every key with this prefix (etcd's GetPrefixRangeEnd). */
+export function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+function withoutMetaAndStatus(object: KubeObject): KubeObject {
+  const { metadata: _m, status: _s, ...rest } = object;
+  return rest;
+}
+
+function specChanged(old: KubeObject, next: KubeObject): boolean {
+  return !isDeepStrictEqual(withoutMetaAndStatus(old), withoutMetaAndStatus(next));
+}
+
+function stripVolatile(object: KubeObject): KubeObject {
+  const copy = structuredClone(object);
+  delete metaOf(copy).resourceVersion;
+  return copy;
+}
