@@ -3,13 +3,15 @@
  * processes, on a temporary data directory, with ephemeral ports.
  */
 import t, { type Test } from 'tap';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { get, type Reply } from '../helpers/https.js';
+import { run, said, type RunOptions, type RunResult } from '../helpers/run.js';
+import { bytes, snapshot } from '../helpers/snapshot.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -35,13 +37,6 @@ const SERVICE_NAMES: Record<string, string> = {
 };
 
 const COMMANDS = ['start', 'stop', 'status', 'config', 'kubectl', 'inspect', 'refresh-certs', 'reset'];
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface ServiceJson {
   key: string;
@@ -108,55 +103,22 @@ async function stopLeftovers(dataDir: string): Promise<void> {
   for (const [pid, dir] of nodePids) if (dir === dataDir) killNode(pid, dir);
 }
 
-interface CliOptions {
-  /** Called with the stdout so far whenever it grows; lets a caller act on a banner. */
-  onStdout?: (stdout: string, child: ChildProcess) => void;
-}
-
-/** Runs the CLI to completion (its exit), never touching ~/.microk8s-sim. */
-function cli(dataDir: string | undefined, args: string[], options: CliOptions = {}): Promise<Run> {
+/** Runs the CLI to completion (its exit), never touching ~/.microk8s-sim; the child is tracked for teardown while it runs. */
+function cli(dataDir: string | undefined, args: string[], options: Pick<RunOptions, 'onStdout'> = {}): Promise<RunResult> {
   const argv = dataDir === undefined ? args : ['--data-dir', dataDir, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...argv], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, MICROK8S_SIM_DATA: dataDir ?? UNUSED_DATA_DIR },
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-      options.onStdout?.(stdout, child);
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal, stdout, stderr });
-    });
+  return run(process.execPath, [CLI, ...argv], {
+    env: { ...process.env, MICROK8S_SIM_DATA: dataDir ?? UNUSED_DATA_DIR },
+    onStdout: options.onStdout,
+    onSpawn: (child) => {
+      children.add(child);
+      child.on('close', () => children.delete(child));
+    },
   });
-}
-
-/** For assertion messages: what the process said on stderr, if anything. */
-function said(r: Run): string {
-  const text = r.stderr.trim();
-  return text ? ` (stderr: ${text})` : '';
 }
 
 function pidFromBanner(stdout: string): number | undefined {
   const match = /microk8s-sim is running \(pid (\d+)/.exec(stdout);
   return match ? Number(match[1]) : undefined;
-}
-
-/** Every file under dir (recursively), by relative path, with its bytes. */
-function snapshot(dir: string, prefix = ''): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
-    const rel = join(prefix, entry.name);
-    if (entry.isDirectory()) for (const [k, v] of snapshot(dir, rel)) files.set(k, v);
-    else if (entry.isFile()) files.set(rel, readFileSync(join(dir, rel)));
-  }
-  return files;
 }
 
 function hasNonLoopbackIpv4(): boolean {
@@ -348,21 +310,21 @@ if (!existsSync(CLI)) {
       const apiPort = again.services.find((x) => x.key === 'apiserver')?.port;
 
       const certsAgain = snapshot(certsDir);
-      t.same([...certsAgain.keys()].sort(), [...certs.keys()].sort(), 'the same files in certs/');
-      for (const [file, bytes] of certs) t.ok(bytes.equals(certsAgain.get(file) ?? Buffer.alloc(0)), `certs/${file} is unchanged`);
+      t.same(Object.keys(certsAgain).sort(), Object.keys(certs).sort(), 'the same files in certs/');
+      for (const [file, entry] of Object.entries(certs)) t.same(certsAgain[file], entry, `certs/${file} is unchanged`);
 
       const credentialsAgain = snapshot(credentialsDir);
-      t.same([...credentialsAgain.keys()].sort(), [...credentials.keys()].sort(), 'the same files in credentials/');
+      t.same(Object.keys(credentialsAgain).sort(), Object.keys(credentials).sort(), 'the same files in credentials/');
       // The kubeconfigs follow the API server, whose ephemeral port is new: all else is kept byte for byte.
       const serverLine = /^(\s+server: https:\/\/127\.0\.0\.1:)\d+$/m;
-      for (const [file, bytes] of credentials) {
-        const now = credentialsAgain.get(file) ?? Buffer.alloc(0);
+      for (const [file, entry] of Object.entries(credentials)) {
+        const now = credentialsAgain[file];
         if (file.endsWith('.config')) {
-          const text = now.toString('utf8');
+          const text = now ? bytes(now).toString('utf8') : '';
           t.match(text, new RegExp(`^\\s+server: https://127\\.0\\.0\\.1:${apiPort}$`, 'm'), `credentials/${file} points at the new API server port`);
-          t.equal(text.replace(serverLine, '$1PORT'), bytes.toString('utf8').replace(serverLine, '$1PORT'), `credentials/${file} is unchanged but for the port`);
+          t.equal(text.replace(serverLine, '$1PORT'), bytes(entry).toString('utf8').replace(serverLine, '$1PORT'), `credentials/${file} is unchanged but for the port`);
         } else {
-          t.ok(bytes.equals(now), `credentials/${file} is unchanged`);
+          t.same(now, entry, `credentials/${file} is unchanged`);
         }
       }
     });

@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { ensurePki, issueClientCertificate, readCertificateInfo } from '../../src/pki/index.js';
-import { certsDir, openssl, opensslSkipReason, read, TEMPLATE_DIR } from './fixtures/helpers.js';
+import { skipReason } from '../helpers/real-clients.js';
+import { certsDir, openssl, read, TEMPLATE_DIR } from './fixtures/helpers.js';
 
 const DAY = 86_400_000;
 const dir = certsDir(t);
 await ensurePki(dir, TEMPLATE_DIR, { hostname: 'node-a', ips: ['192.168.1.10'] });
 const ca = { certPem: read(dir, 'ca.crt'), keyPem: read(dir, 'ca.key') };
-const skipOpenssl = opensslSkipReason();
+const skipOpenssl = skipReason('openssl');
 
 t.test('a user certificate: CN, one O per group, clientAuth, 3650 days', async (t) => {
   const { certPem, keyPem } = await issueClientCertificate(ca, { commonName: 'jane', organizations: ['dev', 'ops'] });

@@ -4,11 +4,13 @@ import path from 'node:path';
 import tls from 'node:tls';
 import t from 'tap';
 import { ensurePki, PKI_FILES, readCertificateInfo, renderCsrConf } from '../../src/pki/index.js';
-import { certsDir, contents, copyDir, openssl, opensslSkipReason, read, snapshot, TEMPLATE_DIR, TEMPLATE_FILE } from './fixtures/helpers.js';
+import { skipReason } from '../helpers/real-clients.js';
+import { snapshot } from '../helpers/snapshot.js';
+import { certsDir, copyDir, openssl, read, TEMPLATE_DIR, TEMPLATE_FILE } from './fixtures/helpers.js';
 
 const HOST = { hostname: 'node-a', ips: ['192.168.1.10', '10.0.0.5'] };
 const DAY = 86_400_000;
-const skipOpenssl = opensslSkipReason();
+const skipOpenssl = skipReason('openssl');
 
 const dir = certsDir(t);
 const started = performance.now();
@@ -196,10 +198,10 @@ t.test('a real TLS handshake: server.crt serves, client.crt authenticates', asyn
 
 t.test('second call changes nothing', async (t) => {
   const d = copyDir(t, dir);
-  const before = snapshot(d);
+  const before = snapshot(d, { mtimes: true });
   const again = await ensurePki(d, TEMPLATE_DIR, HOST);
   t.same(again, { created: [], reissued: [] });
-  t.same(snapshot(d), before, 'same names, bytes, modes and mtimes');
+  t.same(snapshot(d, { mtimes: true }), before, 'same names, bytes, modes and mtimes');
 });
 
 t.test('editing csr.conf.template re-issues server.crt only', async (t) => {
@@ -209,10 +211,10 @@ t.test('editing csr.conf.template re-issues server.crt only', async (t) => {
     .readFileSync(templatePath, 'utf8')
     .replace('DNS.5 = kubernetes.default.svc.cluster.local\n', 'DNS.5 = kubernetes.default.svc.cluster.local\nDNS.6 = example.test\n');
   fs.writeFileSync(templatePath, edited);
-  const before = contents(d);
+  const before = snapshot(d);
   const result = await ensurePki(d, TEMPLATE_DIR, HOST);
   t.same(result, { created: [], reissued: ['server.csr', 'server.crt', 'csr.conf.rendered', 'csr.conf'] });
-  const after = contents(d);
+  const after = snapshot(d);
   t.same(Object.keys(after), Object.keys(before), 'same file list');
   for (const name of Object.keys(before)) {
     if (['server.csr', 'server.crt', 'csr.conf.rendered', 'csr.conf'].includes(name)) {
@@ -243,10 +245,10 @@ t.test('only missing files are created', async (t) => {
   fs.rmSync(path.join(d, 'proxy.key'));
   fs.rmSync(path.join(d, 'server.csr'));
   fs.rmSync(path.join(d, 'serviceaccount.key'));
-  const before = contents(d);
+  const before = snapshot(d);
   const result = await ensurePki(d, TEMPLATE_DIR, HOST);
   t.same(result, { created: ['serviceaccount.key', 'server.csr', 'proxy.crt', 'proxy.key'], reissued: [] });
-  const after = contents(d);
+  const after = snapshot(d);
   for (const [name, entry] of Object.entries(before)) t.same(after[name], entry, `${name} untouched`);
   t.not(read(d, 'proxy.key'), read(dir, 'proxy.key'), 'a new proxy key');
   t.equal(readCertificateInfo(read(d, 'proxy.crt')).subject, 'CN=system:kube-proxy');

@@ -3,7 +3,8 @@ import path from 'node:path';
 import t from 'tap';
 import { ensurePki } from '../../src/pki/index.js';
 import { SimError } from '../../src/sim-error.js';
-import { certsDir, contents, copyDir, TEMPLATE_DIR } from './fixtures/helpers.js';
+import { snapshot } from '../helpers/snapshot.js';
+import { certsDir, copyDir, TEMPLATE_DIR } from './fixtures/helpers.js';
 
 const HOST = { hostname: 'node-a', ips: ['192.168.1.10'] };
 const base = certsDir(t);
@@ -17,7 +18,7 @@ function refuses(name: string, damage: (dir: string) => void, blame: string, why
   t.test(name, async (t) => {
     const dir = copyDir(t, base);
     damage(dir);
-    const before = contents(dir);
+    const before = snapshot(dir);
     const err = await ensurePki(dir, TEMPLATE_DIR, HOST).then(
       () => undefined,
       (e: unknown) => e,
@@ -26,7 +27,7 @@ function refuses(name: string, damage: (dir: string) => void, blame: string, why
     t.equal((err as SimError).code, 'EPKI');
     t.match((err as SimError).message, path.join(dir, blame), `message names ${blame} by full path`);
     t.match((err as SimError).message, why);
-    t.same(contents(dir), before, 'directory listing, contents and modes unchanged');
+    t.same(snapshot(dir), before, 'directory listing, contents and modes unchanged');
   });
 }
 

@@ -4,42 +4,14 @@
  * etcd (the handshake itself needs one), including a certificate from a CA
  * the node does not trust.
  */
-import t, { type Test } from 'tap';
-import { spawn } from 'node:child_process';
+import t from 'tap';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../../src/index.js';
-import { requireTool, type Skipper } from '../helpers/real-clients.js';
+import { requireTool } from '../helpers/real-clients.js';
+import { run, said } from '../helpers/run.js';
 import { tempDir } from '../helpers/tmp.js';
-
-/** requireTool() types its test as { skip(message), fail(message) }; tap's Test.skip has subtest overloads, the same at run time. */
-function tool(t: Test, name: string): string | undefined {
-  return requireTool(t as unknown as Skipper, name);
-}
-
-/** For assertion messages: a process's stderr, if it said anything. */
-function said(stderr: string): string {
-  return stderr.trim() ? `(stderr: ${stderr.trim()})` : '';
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface CurlResult {
   exit: number | null;
@@ -65,9 +37,9 @@ async function curl(bin: string, url: string, args: string[]): Promise<CurlResul
 const VERSION_INFO_FIELDS = ['major', 'minor', 'gitVersion', 'gitCommit', 'gitTreeState', 'buildDate', 'goVersion', 'compiler', 'platform'];
 
 t.test('curl against the node', async (t) => {
-  const curlBin = tool(t, 'curl');
+  const curlBin = requireTool(t, 'curl');
   if (!curlBin) return;
-  const openssl = tool(t, 'openssl');
+  const openssl = requireTool(t, 'openssl');
   if (!openssl) return;
 
   const cluster: Cluster = await startCluster();
@@ -99,7 +71,7 @@ t.test('curl against the node', async (t) => {
 
   t.test('apiserver /healthz with the admin certificate over verified TLS', async (t) => {
     const r = await curl(curlBin, `${cluster.urls.apiserver}/healthz`, [...ca, ...admin]);
-    t.equal(r.exit, 0, `curl exits 0 ${said(r.stderr)}`);
+    t.equal(r.exit, 0, `curl exits 0${said(r)}`);
     t.equal(r.sslVerify, '0', 'the server certificate verified against ca.crt');
     t.equal(r.httpCode, '200');
     t.equal(r.body, 'ok');
@@ -109,7 +81,7 @@ t.test('curl against the node', async (t) => {
     t.equal(username, 'admin', 'the admin user is admin');
     t.ok(password.length > 0, 'the admin password is not empty');
     const r = await curl(curlBin, `${cluster.urls.apiserver}/healthz`, [...ca, '-u', `${username}:${password}`]);
-    t.equal(r.exit, 0, `curl exits 0 ${said(r.stderr)}`);
+    t.equal(r.exit, 0, `curl exits 0${said(r)}`);
     t.equal(r.sslVerify, '0', 'the server certificate verified against ca.crt');
     t.equal(r.httpCode, '200');
     t.equal(r.body, 'ok');
@@ -124,7 +96,7 @@ t.test('curl against the node', async (t) => {
 
   t.test('apiserver /version is a version.Info of v1.32.x', async (t) => {
     const r = await curl(curlBin, `${cluster.urls.apiserver}/version`, [...ca, ...admin]);
-    t.equal(r.exit, 0, `curl exits 0 ${said(r.stderr)}`);
+    t.equal(r.exit, 0, `curl exits 0${said(r)}`);
     t.equal(r.httpCode, '200');
     const info = JSON.parse(r.body) as Record<string, unknown>;
     for (const field of VERSION_INFO_FIELDS) {
@@ -138,7 +110,7 @@ t.test('curl against the node', async (t) => {
 
   t.test('kubelet without a client certificate: 401 Unauthorized', async (t) => {
     const r = await curl(curlBin, `${kubeletUrl}/healthz`, [...kubeletResolve, ...ca]);
-    t.equal(r.exit, 0, `the TLS handshake and HTTP exchange complete ${said(r.stderr)}`);
+    t.equal(r.exit, 0, `the TLS handshake and HTTP exchange complete${said(r)}`);
     t.equal(r.sslVerify, '0', 'the kubelet certificate verified against ca.crt');
     t.equal(r.httpCode, '401');
     t.equal(r.body, 'Unauthorized');
@@ -153,14 +125,14 @@ t.test('curl against the node', async (t) => {
 
   t.test('kubelet with the admin certificate: /healthz ok', async (t) => {
     const r = await curl(curlBin, `${kubeletUrl}/healthz`, [...kubeletResolve, ...ca, ...admin]);
-    t.equal(r.exit, 0, `curl exits 0 ${said(r.stderr)}`);
+    t.equal(r.exit, 0, `curl exits 0${said(r)}`);
     t.equal(r.httpCode, '200');
     t.equal(r.body, 'ok');
   });
 
   t.test('etcd with the admin certificate: /health is healthy', async (t) => {
     const r = await curl(curlBin, `${cluster.urls.etcd}/health`, [...ca, ...admin]);
-    t.equal(r.exit, 0, `curl exits 0 ${said(r.stderr)}`);
+    t.equal(r.exit, 0, `curl exits 0${said(r)}`);
     t.equal(r.httpCode, '200');
     t.equal(r.body, '{"health":"true","reason":""}');
   });
@@ -172,7 +144,7 @@ t.test('curl against the node', async (t) => {
   for (const { key, url, extra } of foreignTargets) {
     t.test(`${key} refuses a certificate from another CA at the TLS layer`, async (t) => {
       const r = await curl(curlBin, url, [...extra, ...ca, ...evil]);
-      t.not(r.exit, 0, `curl exits non-zero ${said(r.stderr)}`);
+      t.not(r.exit, 0, `curl exits non-zero${said(r)}`);
       t.equal(r.httpCode, '000', 'no HTTP response');
       t.equal(r.body, '', 'no body');
     });

@@ -3,41 +3,17 @@
  * chains to its CA, and the kubelet and etcd ports ask for a client
  * certificate issued by the cluster CA (CN = 10.152.183.1).
  */
-import t, { type Test } from 'tap';
-import { spawn } from 'node:child_process';
+import t from 'tap';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../../src/index.js';
-import { requireTool, type Skipper } from '../helpers/real-clients.js';
-
-/** requireTool() types its test as { skip(message), fail(message) }; tap's Test.skip has subtest overloads, the same at run time. */
-function tool(t: Test, name: string): string | undefined {
-  return requireTool(t as unknown as Skipper, name);
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command with stdin closed (it reads end-of-file at once) and collects its output. */
-function run(file: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { requireTool } from '../helpers/real-clients.js';
+import { run, said } from '../helpers/run.js';
 
 const CLUSTER_CA_NAME = 'CN = 10.152.183.1';
 
 t.test('openssl against the node PKI and TLS ports', async (t) => {
-  const openssl = tool(t, 'openssl');
+  const openssl = requireTool(t, 'openssl');
   if (!openssl) return;
 
   const cluster: Cluster = await startCluster();
@@ -66,7 +42,7 @@ t.test('openssl against the node PKI and TLS ports', async (t) => {
     for (const crt of crts) {
       const ca = crt.startsWith('front-proxy-') ? frontProxyCaFile : caFile;
       const r = await run(openssl, ['verify', '-CAfile', ca, join(certs, crt)]);
-      t.equal(r.code, 0, `openssl verify -CAfile ${ca.slice(certs.length + 1)} ${crt} exits 0 (${r.stderr.trim()})`);
+      t.equal(r.code, 0, `openssl verify -CAfile ${ca.slice(certs.length + 1)} ${crt} exits 0${said(r)}`);
       t.equal(r.stdout.trim(), `${join(certs, crt)}: OK`, `${crt}: OK`);
     }
   });
