@@ -60,3 +60,8 @@ export function invalidEach(field: string, value: string, messages: string[]): F
 export function notFound(field: string, value: unknown): FieldError {
   return { reason: 'FieldValueNotFound', field, message: `Not found: ${formatBadValue(value)}` };
 }
+
+/** A string slice as Go's %#v prints it (`[]string{"a", "b"}`). */
+export function formatStringSlice(values: string[]): string {
+  return `[]string{${values.map((v) => JSON.stringify(v)).join(', ')}}`;
+}

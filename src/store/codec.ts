@@ -10,7 +10,7 @@
  */
 import { crc32 } from 'node:zlib';
 import type { Change } from './mvcc.js';
-import type { KeyValue } from './types.js';
+import type { KeyValue, WatchEvent } from './types.js';
 
 export const MAGIC = Buffer.from([0xff, 0xfe, 0x4d, 0x4b]);
 export const HEADER_BYTES = 12;
@@ -58,8 +58,10 @@ export class RecordWriter {
     return this.buffer.subarray(0, this.length);
   }
 
-  reset(): void {
+  /** Empties the writer; a buffer grown past `keepBytes` (one huge transaction) is given back. */
+  reset(keepBytes = Infinity): void {
     this.length = 0;
+    if (this.buffer.length > 4 * keepBytes) this.buffer = Buffer.allocUnsafe(keepBytes);
   }
 
   begin(type: RecordType, maxPayloadBytes: number): this {
@@ -127,6 +129,18 @@ export function writeTxn(w: RecordWriter, revision: number, changes: readonly Ch
   for (const c of changes) {
     if (c.type === 'put') w.u8(1).str(c.key).str(c.value);
     else w.u8(2).str(c.key);
+  }
+  w.end();
+}
+
+/** A revision's events as a Txn record (what the log stores: the resolved changes). */
+export function writeEvents(w: RecordWriter, revision: number, events: readonly WatchEvent[]): void {
+  let max = 10;
+  for (const e of events) max += 1 + strBytes(e.kv.key) + (e.type === 'PUT' ? strBytes(e.kv.value) : 0);
+  w.begin(RecordType.Txn, max).rev(revision).u32(events.length);
+  for (const e of events) {
+    if (e.type === 'PUT') w.u8(1).str(e.kv.key).str(e.kv.value);
+    else w.u8(2).str(e.kv.key);
   }
   w.end();
 }

@@ -40,6 +40,8 @@ export class Mvcc {
   /** Characters of the live keys and values: the size a snapshot would have. */
   liveBytes = 0;
   liveCount = 0;
+  /** Characters of the keys and values the held batches wrote: the rest of a snapshot's size. */
+  historyBytes = 0;
 
   /** The write in progress: its revision and events so far. */
   private writing: { rev: number; events: WatchEvent[] } | undefined;
@@ -92,6 +94,7 @@ export class Mvcc {
     if (!w || w.events.length === 0) return undefined;
     const batch: Batch = Object.freeze({ rev: w.rev, events: Object.freeze(w.events) });
     this.batches.push(batch);
+    this.historyBytes += batchBytes(batch);
     this.revision = w.rev;
     return batch;
   }
@@ -99,13 +102,8 @@ export class Mvcc {
   put(key: string, value: string): KeyValue | undefined {
     const w = this.current();
     noteKey(key);
-    let record = this.records.get(key);
-    if (!record) {
-      record = { key, hist: [] };
-      this.records.set(key, record);
-      this.index.insert(record);
-    }
-    const last = record.hist[record.hist.length - 1];
+    const record = this.records.get(key);
+    const last = record?.hist[record.hist.length - 1];
     const prev = last && last.version > 0 ? last : undefined;
     const kv: KeyValue = Object.freeze({
       key,
@@ -114,7 +112,13 @@ export class Mvcc {
       modRevision: w.rev,
       version: prev ? prev.version + 1 : 1,
     });
-    record.hist.push(kv);
+    if (!record) {
+      const created: KeyRecord = { key, hist: [kv] };
+      this.records.set(key, created);
+      this.index.insert(created);
+    } else {
+      append(record, kv);
+    }
     if (prev) {
       this.liveBytes += value.length - prev.value.length;
     } else {
@@ -132,7 +136,7 @@ export class Mvcc {
     const last = record?.hist[record.hist.length - 1];
     if (!record || !last || last.version === 0) return undefined;
     const tombstone: KeyValue = Object.freeze({ key, value: '', createRevision: 0, modRevision: w.rev, version: 0 });
-    record.hist.push(tombstone);
+    append(record, tombstone);
     this.liveBytes -= key.length + last.value.length;
     this.liveCount--;
     w.events.push(Object.freeze({ type: 'DELETE' as const, kv: tombstone, prevKv: last }));
@@ -177,6 +181,7 @@ export class Mvcc {
     }
     this.liveCount = kvs.length;
     this.batches = [];
+    this.historyBytes = 0;
     this.revision = revision;
     this.compactRevision = compactRevision;
     return this.index.load(records) && this.records.size === kvs.length;
@@ -232,7 +237,9 @@ export class Mvcc {
     let n = 0;
     const touched = new Set<string>();
     while (n < this.batches.length && this.batches[n]!.rev <= target) {
-      for (const event of this.batches[n]!.events) touched.add(event.kv.key);
+      const batch = this.batches[n]!;
+      for (const event of batch.events) touched.add(event.kv.key);
+      this.historyBytes -= batchBytes(batch);
       n++;
     }
     this.batches.splice(0, n);
@@ -243,8 +250,8 @@ export class Mvcc {
       while (keep >= 0 && hist[keep]!.modRevision > target) keep--;
       if (keep < 0) continue;
       if (hist[keep]!.version === 0) keep++;
-      if (keep > 0) hist.splice(0, keep);
-      if (hist.length === 0) {
+      if (keep > 0) record.hist = hist.slice(keep);
+      if (record.hist.length === 0) {
         this.records.delete(key);
         this.index.remove(key);
       }
@@ -256,6 +263,21 @@ export class Mvcc {
     if (!this.writing) throw new Error('mvcc: write outside beginWrite/endWrite');
     return this.writing;
   }
+}
+
+function batchBytes(batch: Batch): number {
+  let n = 0;
+  for (const e of batch.events) n += e.kv.key.length + e.kv.value.length;
+  return n;
+}
+
+/**
+ * Appends a version. Short histories (nearly every key) are copied into an
+ * exactly sized array: a pushed-to array reserves room for 16 more.
+ */
+function append(record: KeyRecord, kv: KeyValue): void {
+  if (record.hist.length < 8) record.hist = record.hist.concat(kv);
+  else record.hist.push(kv);
 }
 
 function visibleAt(record: KeyRecord, rev: number): KeyValue | undefined {

@@ -18,11 +18,11 @@ import {
   frameAt,
   writeEnd,
   writeFileHeader,
+  writeEvents,
   writeKvs,
-  writeTxn,
   type DecodedRecord,
 } from './codec.js';
-import { changesOf, type Batch, type Mvcc } from './mvcc.js';
+import type { Batch, Mvcc } from './mvcc.js';
 import type { KeyValue } from './types.js';
 
 export const SNAPSHOT_FILE = 'store.snap';
@@ -66,7 +66,7 @@ export async function writeSnapshot(path: string, tempPath: string, data: Snapsh
       await drain(false);
     }
     for (const batch of data.batches) {
-      writeTxn(w, batch.rev, changesOf(batch));
+      writeEvents(w, batch.rev, batch.events);
       await drain(false);
     }
     writeEnd(w, data.revision, data.base.length);
@@ -96,7 +96,9 @@ export function readSnapshot(path: string, mvcc: Mvcc): number {
     throw new SimError('EDATADIR', `store snapshot ${path} is damaged at byte ${offset}: ${why}`);
   };
   let offset = 0;
+  let recordOffset = 0;
   const next = (): DecodedRecord | undefined => {
+    recordOffset = offset;
     if (offset >= buf.length) return undefined;
     const frame = frameAt(buf, offset);
     if (!frame) return fail(offset, 'not an intact record');
@@ -120,17 +122,16 @@ export function readSnapshot(path: string, mvcc: Mvcc): number {
   }
   if (!mvcc.loadBase(kvs, Math.max(compactRevision, 1), compactRevision)) return fail(0, 'keys out of order or repeated');
   while (record?.type === RecordType.Txn) {
-    const at = offset;
     try {
       mvcc.replay(record.revision, record.changes);
     } catch (err) {
-      fail(at, (err as Error).message);
+      fail(recordOffset, (err as Error).message);
     }
     record = next();
   }
-  if (!record || record.type !== RecordType.End) return fail(offset, 'missing end record (incomplete snapshot)');
-  if (record.revision !== revision || mvcc.revision !== revision) return fail(offset, `ends at revision ${mvcc.revision}, header says ${revision}`);
-  if (record.kvCount !== kvs.length) return fail(offset, `holds ${kvs.length} kvs, end record says ${record.kvCount}`);
+  if (!record || record.type !== RecordType.End) return fail(recordOffset, 'missing end record (incomplete snapshot)');
+  if (record.revision !== revision || mvcc.revision !== revision) return fail(recordOffset, `ends at revision ${mvcc.revision}, header says ${revision}`);
+  if (record.kvCount !== kvs.length) return fail(recordOffset, `holds ${kvs.length} kvs, end record says ${record.kvCount}`);
   if (offset !== buf.length) return fail(offset, 'bytes after the end record');
   return revision;
 }

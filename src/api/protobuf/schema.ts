@@ -137,8 +137,12 @@ export function compileSchema(packages: readonly PackageSchema[]): Schema {
       for (const line of def) {
         const m = LINE.exec(line);
         if (!m) throw new Error(`protobuf schema: bad field line '${line}' in ${name}`);
-        const [, num, jsonName, tagOpt, ptr, container, typeName] = m as unknown as [string, string, string, string?, string?, string?, string];
-        const number = Number(num);
+        const number = Number(m[1]);
+        const jsonName = m[2]!;
+        const tagOpt = m[3];
+        const ptr = m[4];
+        const container = m[5];
+        const typeName = m[6]!;
         if (desc.fields[number]) throw new Error(`protobuf schema: duplicate field ${number} in ${name}`);
         const inline = tagOpt === ',inline';
         if (inline === (jsonName !== '')) throw new Error(`protobuf schema: field line '${line}' in ${name} needs a name or ,inline`);
@@ -268,6 +272,10 @@ function buildKinds(): ReadonlyMap<string, string> {
     if (!SCHEMA[message]) throw new Error(`protobuf schema: kind ${apiVersion} ${kind} refers to missing message ${message}`);
     kinds.set(`${apiVersion} ${kind}`, message);
   }
+  // DeleteOptions is registered in every group version: a DELETE through a
+  // typed client carries it with that client's apiVersion (e.g. v1 for pods).
+  const deleteOptions = `${packages.get('meta')}.DeleteOptions`;
+  for (const apiVersion of new Set(KIND_ROWS.map(([v]) => v))) kinds.set(`${apiVersion} DeleteOptions`, deleteOptions);
   return kinds;
 }
 

@@ -68,12 +68,13 @@ export class WireReader {
     const start = this.pos;
     let result = 0n;
     let shift = 0n;
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; ; i++) {
       if (this.pos >= this.buf.length) {
         this.pos = start;
         this.fail('truncated varint');
       }
       const b = this.buf[this.pos++]!;
+      // The 10th byte holds bit 63 only: anything more (or an 11th byte) overflows.
       if (i === 9 && b > 1) {
         this.pos = start;
         this.fail('varint overflows 64 bits');
@@ -82,8 +83,6 @@ export class WireReader {
       shift += 7n;
       if (b < 0x80) return result <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(result) : result;
     }
-    this.pos = start;
-    return this.fail('varint longer than 10 bytes');
   }
 
   /** A varint used as a length or a tag: must fit in a Number. */
@@ -93,7 +92,8 @@ export class WireReader {
     return v;
   }
 
-  private take(n: number): Uint8Array {
+  /** The next n bytes (a fixed32/fixed64 value, or a length-delimited payload). */
+  fixed(n: number): Uint8Array {
     if (this.pos + n > this.buf.length) this.fail(`truncated data (needs ${n} more bytes)`);
     const out = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
@@ -110,13 +110,13 @@ export class WireReader {
       case WIRE_VARINT:
         return { field, value: { wireType, value: this.varint() } };
       case WIRE_FIXED64:
-        return { field, value: { wireType, value: this.take(8) } };
+        return { field, value: { wireType, value: this.fixed(8) } };
       case WIRE_BYTES: {
         const len = this.smallVarint('length');
-        return { field, value: { wireType, value: this.take(len) } };
+        return { field, value: { wireType, value: this.fixed(len) } };
       }
       case WIRE_FIXED32:
-        return { field, value: { wireType, value: this.take(4) } };
+        return { field, value: { wireType, value: this.fixed(4) } };
       default:
         return this.fail(`unsupported wire type ${wireType} for field ${field}`);
     }
@@ -154,7 +154,8 @@ export function toInt32(v: Varint): number {
 }
 
 export function toUint32(v: Varint): number {
-  return Number(BigInt.asUintN(32, BigInt(v)));
+  if (typeof v === 'number') return v >>> 0;
+  return Number(BigInt.asUintN(32, v));
 }
 
 export function toUint64(v: Varint): number {

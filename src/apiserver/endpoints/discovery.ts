@@ -5,39 +5,16 @@ import type { Registry, ResourceType } from '../../registry/index.js';
  * aggregated (apidiscovery.k8s.io v2 and v2beta1), all built from the one
  * registry table.
  */
-interface SubresourceInfo {
-  group?: string;
-  version?: string;
-  kind?: string;
-  verbs: string[];
+/** A subresource as discovery names it, from the registry's facts. */
+function subresourceOf(rt: ResourceType, name: string): { group: string; version: string; kind: string; verbs: string[] } {
+  const info = rt.subresourceInfo?.[name] ?? { kind: rt.kind, verbs: ['get'] };
+  return { group: info.group ?? rt.group, version: info.version ?? rt.version, kind: info.kind, verbs: info.verbs };
 }
 
-// What each subresource answers with, as kube-apiserver's discovery lists them.
-const SUBRESOURCES: Record<string, SubresourceInfo> = {
-  status: { verbs: ['get', 'patch', 'update'] },
-  scale: { group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
-  log: { verbs: ['get'] },
-  exec: { kind: 'PodExecOptions', verbs: ['create', 'get'] },
-  attach: { kind: 'PodAttachOptions', verbs: ['create', 'get'] },
-  portforward: { kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
-  proxy: { kind: 'ProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
-  binding: { kind: 'Binding', verbs: ['create'] },
-  eviction: { group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
-  ephemeralcontainers: { verbs: ['get', 'patch', 'update'] },
-  resize: { verbs: ['get', 'patch', 'update'] },
-  token: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] },
-  finalize: { verbs: ['update'] },
-  approval: { verbs: ['get', 'patch', 'update'] },
-};
-
-const PROXY_KINDS: Record<string, string> = { pods: 'PodProxyOptions', nodes: 'NodeProxyOptions', services: 'ServiceProxyOptions' };
-
-function subresourceOf(rt: ResourceType, name: string): Required<SubresourceInfo> {
-  const info = SUBRESOURCES[name] ?? { verbs: ['get'] };
-  const kind = name === 'proxy' ? (PROXY_KINDS[rt.plural] ?? 'ProxyOptions') : (info.kind ?? rt.kind);
-  return { group: info.group ?? rt.group, version: info.version ?? rt.version, kind, verbs: info.verbs };
-}
-
+/**
+ * The resources a group version serves. The review kinds (virtual, create-only)
+ * are left out until authentication and authorization answer them.
+ */
 const groupVersionOf = (group: string, version: string): string => (group ? `${group}/${version}` : version);
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
@@ -52,17 +29,22 @@ function apiGroup(group: { name: string; versions: string[]; preferredVersion: s
   };
 }
 
+/** Groups with at least one served resource. */
+function servedGroups(registry: Registry): ReturnType<Registry['groups']> {
+  return registry.groups().filter((g) => g.versions.some((v) => resourcesOf(registry, g.name, v).length > 0));
+}
+
 export function apiGroupList(registry: Registry): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: registry.groups().filter((g) => g.name !== '').map(apiGroup) };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups(registry).filter((g) => g.name !== '').map(apiGroup) };
 }
 
 export function apiGroupDocument(registry: Registry, name: string): Record<string, unknown> | undefined {
-  const group = registry.groups().find((g) => g.name === name && name !== '');
+  const group = servedGroups(registry).find((g) => g.name === name && name !== '');
   return group ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group) } : undefined;
 }
 
 function resourcesOf(registry: Registry, group: string, version: string): ResourceType[] {
-  return registry.all().filter((rt) => rt.group === group && rt.version === version);
+  return registry.all().filter((rt) => rt.group === group && rt.version === version && !rt.virtual);
 }
 
 export function apiResourceList(registry: Registry, group: string, version: string): Record<string, unknown> | undefined {
@@ -99,7 +81,7 @@ export function apiResourceList(registry: Registry, group: string, version: stri
 
 /** The aggregated document for /api (core only) or /apis (every named group). */
 export function aggregatedDiscovery(registry: Registry, core: boolean, version: 'v2' | 'v2beta1'): Record<string, unknown> {
-  const groups = registry.groups().filter((g) => (core ? g.name === '' : g.name !== ''));
+  const groups = servedGroups(registry).filter((g) => (core ? g.name === '' : g.name !== ''));
   const items = groups.map((g) => ({
     metadata: { ...(g.name ? { name: g.name } : {}), creationTimestamp: null },
     // The preferred version comes first.

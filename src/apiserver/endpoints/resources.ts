@@ -5,7 +5,8 @@ import type { ListOptions, ResourceStore } from '../../registry/generic/resource
 import { metaOf } from '../../registry/generic/object-meta.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
-import { decodeJson, decodeObject } from './body.js';
+import { PROTOBUF_CONTENT_TYPE } from '../../api/protobuf/index.js';
+import { decodeJson, decodeObject, mediaType } from './body.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
 import { applyPatch } from './patch.js';
@@ -67,7 +68,8 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
     const info = parseRequestInfo(request.method, request.url);
     if (!info.isResourceRequest) return discovery(info, request, reply);
     const rt = registry.lookup(info.apiGroup, info.apiVersion, info.resource);
-    if (!rt || (!rt.namespaced && info.namespace && info.resource !== 'namespaces')) throw new StatusError(notFoundPath());
+    // Review kinds are answered by authentication and authorization, not stored.
+    if (!rt || rt.virtual || (!rt.namespaced && info.namespace && info.resource !== 'namespaces')) throw new StatusError(notFoundPath());
     if (info.subresource && info.subresource !== 'status') throw new StatusError(notFoundPath());
     if (info.subresource === 'status' && !rt.subresources.includes('status')) throw new StatusError(notFoundPath());
     const verb = info.subresource === 'status' && info.verb === 'get' ? 'get' : info.verb;
@@ -143,7 +145,10 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
 
   async function remove(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, query: Query): Promise<unknown> {
     const body = request.body as Buffer | undefined;
-    const deleteOptions = (body && body.length > 0 ? decodeJson(body, request.headers['content-type']) : {}) as {
+    // kubectl 1.32+ may send DeleteOptions as protobuf, like any typed body.
+    const decodeOptions = (b: Buffer): unknown =>
+      mediaType(request.headers['content-type']) === PROTOBUF_CONTENT_TYPE ? decodeObject(b, request.headers['content-type']) : decodeJson(b, request.headers['content-type']);
+    const deleteOptions = (body && body.length > 0 ? decodeOptions(body) : {}) as {
       preconditions?: { uid?: string; resourceVersion?: string };
       dryRun?: string[];
     };

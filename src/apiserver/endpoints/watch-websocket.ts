@@ -16,7 +16,7 @@ export function handleWatchUpgrades(server: unknown, deps: { registry: Registry;
   (server as Server).on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const info = parseRequestInfo(request.method ?? 'GET', request.url ?? '/');
     const rt = info.isResourceRequest && info.verb === 'watch' ? deps.registry.lookup(info.apiGroup, info.apiVersion, info.resource) : undefined;
-    if (!rt) {
+    if (!rt || rt.virtual) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
       return;
     }
