@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, methodNotSupported, notFoundPath, StatusError, successStatus } from '../../api/status.js';
 import type { Registry } from '../../registry/index.js';
-import type { ListOptions, ResourceStore } from '../../registry/generic/resource-store.js';
+import type { ListOptions, ListResult, ResourceStore } from '../../registry/generic/resource-store.js';
 import { metaOf } from '../../registry/generic/object-meta.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
@@ -82,14 +82,19 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
         return respond(reply, rt, negotiateResource(request.headers.accept), store.get(rt, namespace, name), query);
       case 'list': {
         const form = negotiateResource(request.headers.accept);
-        const result = store.list(rt, namespace, listOptionsOf(query));
-        const meta = {
+        const listMeta = (result: ListResult<unknown>): Record<string, unknown> => ({
           resourceVersion: result.resourceVersion,
           ...(result.continue ? { continue: result.continue } : {}),
           ...(result.remainingItemCount !== undefined ? { remainingItemCount: result.remainingItemCount } : {}),
-        };
-        if (form.table) return table(rt, result.items, { include: includeObjectOf(query), version: form.version, meta });
-        return { kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: meta, items: result.items };
+        });
+        if (form.table) {
+          const result = store.list(rt, namespace, listOptionsOf(query));
+          return table(rt, result.items, { include: includeObjectOf(query), version: form.version, meta: listMeta(result) });
+        }
+        // Lists are written from the stored JSON without a parse and re-serialization per item.
+        const result = store.listEncoded(rt, namespace, listOptionsOf(query));
+        const head = JSON.stringify({ kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: listMeta(result) });
+        return reply.type('application/json').send(`${head.slice(0, -1)},"items":[${result.items.join(',')}]}`);
       }
       case 'watch':
         return watch(rt, namespace, name, request, reply, query);

@@ -31,8 +31,8 @@ export interface ListOptions {
   resourceVersionMatch?: string;
 }
 
-export interface ListResult {
-  items: KubeObject[];
+export interface ListResult<T = KubeObject> {
+  items: T[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -103,10 +103,11 @@ export class ResourceStore {
     return object;
   }
 
+  /** Stored JSON: apiVersion, kind, metadata first (listEncoded relies on it), no resourceVersion. */
   private encode(object: KubeObject): string {
-    const copy = structuredClone(object);
-    delete metaOf(copy).resourceVersion;
-    return JSON.stringify(copy);
+    const { apiVersion, kind, metadata, ...rest } = object;
+    const { resourceVersion: _rv, ...meta } = (metadata ?? {}) as Record<string, unknown>;
+    return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
   }
 
   private current(rt: ResourceType, namespace: string, name: string): KeyValue | undefined {
@@ -169,9 +170,31 @@ export class ResourceStore {
 
   list(rt: ResourceType, namespace: string, options: ListOptions = {}): ListResult {
     const matches = this.selector(rt, options.labelSelector, options.fieldSelector);
+    return this.scan(rt, namespace, options, (kv) => {
+      const object = this.decode(kv);
+      return matches(object) ? object : undefined;
+    });
+  }
+
+  /**
+   * The same list with each item as JSON text: the stored bytes with the
+   * resourceVersion spliced in, so that large lists are not parsed and
+   * re-serialized (objects are stored with metadata right after apiVersion and kind).
+   */
+  listEncoded(rt: ResourceType, namespace: string, options: ListOptions = {}): ListResult<string> {
+    const selective = Boolean(options.labelSelector || options.fieldSelector);
+    const matches = this.selector(rt, options.labelSelector, options.fieldSelector);
+    return this.scan(rt, namespace, options, (kv) => {
+      if (selective && !matches(this.decode(kv))) return undefined;
+      return withResourceVersion(kv.value, kv.modRevision);
+    });
+  }
+
+  /** Pages through storage at one revision until `limit` items are accepted, as the apiserver does. */
+  private scan<T>(rt: ResourceType, namespace: string, options: ListOptions, accept: (kv: KeyValue) => T | undefined): ListResult<T> {
     const prefix = this.prefix(rt, namespace);
     let revision: number;
-    let start = prefix;
+    let cursor = prefix;
     if (options.continue) {
       const token = decodeContinue(options.continue);
       if (options.resourceVersion && options.resourceVersion !== '0') {
@@ -179,34 +202,31 @@ export class ResourceStore {
       }
       if (token.revision <= this.store.compactRevision) throw expiredContinue();
       revision = token.revision;
-      start = prefix + token.start;
+      cursor = prefix + token.start;
     } else {
       revision = this.listRevision(options);
     }
     const end = prefixEnd(prefix);
     const limit = options.limit && options.limit > 0 ? options.limit : 0;
-    const items: KubeObject[] = [];
-    let cursor = start;
+    const items: T[] = [];
     let lastKey: string | undefined;
     let more = false;
-    // Page through storage until `limit` objects match the selectors, as the apiserver does.
-    for (;;) {
-      const page = this.readRange(cursor, end, revision, limit ? Math.max(limit - items.length, 1) : 0);
-      for (const kv of page.kvs) {
+    scanning: for (;;) {
+      const page = this.readRange(cursor, end, revision, limit ? limit - items.length : 0);
+      for (let i = 0; i < page.kvs.length; i++) {
+        const kv = page.kvs[i]!;
         lastKey = kv.key;
-        const object = this.decode(kv);
-        if (matches(object)) items.push(object);
-        if (limit && items.length >= limit) break;
+        const item = accept(kv);
+        if (item !== undefined) items.push(item);
+        if (limit && items.length >= limit) {
+          more = i < page.kvs.length - 1 || page.more;
+          break scanning;
+        }
       }
-      const exhausted = !page.more && (!limit || items.length < limit || lastKey === page.kvs.at(-1)?.key);
-      if (limit && items.length >= limit) {
-        more = page.more || lastKey !== page.kvs.at(-1)?.key;
-        break;
-      }
-      if (exhausted || !page.more) break;
-      cursor = `${page.kvs.at(-1)!.key}\0`;
+      if (!page.more || lastKey === undefined) break;
+      cursor = `${lastKey}\0`;
     }
-    const result: ListResult = { items, resourceVersion: String(revision) };
+    const result: ListResult<T> = { items, resourceVersion: String(revision) };
     if (more && lastKey) {
       const next = `${lastKey}\0`;
       result.continue = encodeContinue({ revision, start: next.slice(prefix.length) });
@@ -462,6 +482,13 @@ export class ResourceStore {
     if (was) return { type: 'DELETED', object: after };
     return undefined;
   }
+}
+
+/** Inserts metadata.resourceVersion into a stored object's JSON (see encode). */
+function withResourceVersion(json: string, revision: number): string {
+  const at = json.indexOf('"metadata":{') + '"metadata":{'.length;
+  const separator = json[at] === '}' ? '' : ',';
+  return `${json.slice(0, at)}"resourceVersion":"${revision}"${separator}${json.slice(at)}`;
 }
 
 /** The smallest key greater than every key with this prefix (etcd's GetPrefixRangeEnd). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Micro-benchmark of the store (src/store), against dist: run `npx tsc -p tsconfig.json` first.
- *   node --expose-gc scripts/bench-store.mjs [objects=100000]
+ *   node --expose-gc scripts/bench/store.mjs [objects=100000]
  * Prints: durable puts/s with 50 in flight, prefix range over 10,000 keys,
  * fan-out of one put to 100 watchers, reopen time, RSS per 10,000 objects.
  */
@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Store } from '../dist/store/index.js';
+import { Store } from '../../dist/store/index.js';
 
 const OBJECTS = Number(process.argv[2] ?? 100_000);
 const CONCURRENCY = 50;
