@@ -12,7 +12,8 @@ export interface StatusDetails {
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  /** ListMeta: empty, except for an expired continue token (a token to go on with). */
+  metadata: { continue?: string; remainingItemCount?: number };
   status: 'Failure';
   message: string;
   reason: string;
@@ -95,7 +96,8 @@ export interface Cause {
 export function invalid(group: string, kind: string, name: string, causes: Cause[]): Status {
   const texts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
   const summary = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
-  return failureStatus(422, 'Invalid', `${kind} "${name}" is invalid: ${summary}`, {
+  const qualifiedKind = group ? `${kind}.${group}` : kind;
+  return failureStatus(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, {
     name,
     ...(group ? { group } : {}),
     kind,

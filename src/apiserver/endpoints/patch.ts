@@ -1,10 +1,9 @@
 import { badRequest, failureStatus, StatusError } from '../../api/status.js';
 import type { KubeObject } from '../../registry/types.js';
 import { decodeJson, mediaType, unsupportedMediaType } from './body.js';
+import { strategicMergePatch, type Json } from './strategic-merge.js';
 
 export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -15,30 +14,6 @@ export function mergePatch(target: Json, patch: Json): Json {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else result[key] = mergePatch(result[key] ?? null, value);
-  }
-  return result;
-}
-
-/**
- * Strategic merge patch, as far as this layer goes: maps merge, `null`
- * deletes, `$patch: replace|delete` on maps, lists are replaced. Merge keys
- * for lists (containers by name, ...) come with the registry's schemas.
- */
-export function strategicMergePatch(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return structuredClone(patch);
-  const directive = patch.$patch;
-  if (directive === 'delete') return null;
-  const { $patch: _directive, ...rest } = patch;
-  if (directive === 'replace') return structuredClone(rest);
-  const result: Record<string, Json> = isObject(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(rest)) {
-    if (key.startsWith('$')) continue;
-    if (value === null) delete result[key];
-    else {
-      const merged = strategicMergePatch(result[key] ?? null, value);
-      if (merged === null) delete result[key];
-      else result[key] = merged;
-    }
   }
   return result;
 }

@@ -8,6 +8,7 @@ import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import { PROTOBUF_CONTENT_TYPE } from '../../api/protobuf/index.js';
 import { decodeJson, decodeObject, mediaType } from './body.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import { validateListOptions } from './list-options.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
 import { applyPatch } from './patch.js';
 import { booleanParam, dryRunOf, fieldManagerOf, integerParam } from './query.js';
@@ -25,7 +26,6 @@ export interface ResourceEndpointsDeps {
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 /** The default watch timeout is randomized in [min-request-timeout, 2x) upstream; we take the lower bound. */
 const DEFAULT_WATCH_SECONDS = 1800;
-const PATCH_RETRIES = 5;
 
 type Query = URLSearchParams;
 
@@ -81,6 +81,7 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       case 'get':
         return respond(reply, rt, negotiateResource(request.headers.accept), store.get(rt, namespace, name), query);
       case 'list': {
+        validateListOptions(query, false);
         const form = negotiateResource(request.headers.accept);
         const listMeta = (result: ListResult<unknown>): Record<string, unknown> => ({
           resourceVersion: result.resourceVersion,
@@ -131,21 +132,11 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
     return { dryRun: dryRunOf(query) };
   }
 
-  async function patch(rt: ResourceType, namespace: string, name: string, info: RequestInfo, request: FastifyRequest, query: Query): Promise<KubeObject> {
-    const opts = options(query);
-    // A patch applies to the latest object; a concurrent write makes it try again, as upstream does.
-    for (let attempt = 0; ; attempt++) {
-      const current = store.get(rt, namespace, name);
-      const patched = applyPatch(current, request.body as Buffer, request.headers['content-type']);
-      const rv = metaOf(patched).resourceVersion;
-      if (rv === undefined || rv === '') metaOf(patched).resourceVersion = metaOf(current).resourceVersion;
-      try {
-        return await store.update(rt, namespace, name, patched, { ...opts, ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}) });
-      } catch (err) {
-        const conflict = err instanceof StatusError && err.status.reason === 'Conflict';
-        if (!conflict || attempt >= PATCH_RETRIES || (rv !== undefined && rv !== '')) throw err;
-      }
-    }
+  function patch(rt: ResourceType, namespace: string, name: string, info: RequestInfo, request: FastifyRequest, query: Query): Promise<KubeObject> {
+    return store.update(rt, namespace, name, (current) => applyPatch(current, request.body as Buffer, request.headers['content-type']), {
+      ...options(query),
+      ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}),
+    });
   }
 
   async function remove(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, query: Query): Promise<unknown> {
@@ -179,11 +170,9 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
   function watch(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, reply: FastifyReply, query: Query): void {
     const form: ResponseForm = negotiateResource(request.headers.accept);
     const fieldSelector = [query.get('fieldSelector') ?? '', name ? `metadata.name=${name}` : ''].filter(Boolean).join(',');
+    validateListOptions(query, true);
     const sendInitialEvents = booleanParam(query, 'sendInitialEvents');
     const allowBookmarks = booleanParam(query, 'allowWatchBookmarks') ?? false;
-    if (sendInitialEvents !== undefined && (query.get('resourceVersionMatch') !== 'NotOlderThan' || !allowBookmarks)) {
-      throw new StatusError(badRequest('sendInitialEvents is forbidden for watch unless resourceVersionMatch is NotOlderThan and allowWatchBookmarks is true'));
-    }
     const watchRequest: WatchRequest = {
       rt,
       namespace,
@@ -198,7 +187,7 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       ...(form.table ? { table: { version: form.version, include: includeObjectOf(query) } } : {}),
     };
     // Validate (selectors, resourceVersion) before the 200 is written.
-    store.watch(rt, namespace, watchRequest.options, () => undefined).cancel();
+    store.checkWatch(rt, watchRequest.options);
     reply.hijack();
     streamWatch(store, watchRequest, httpSink(reply.raw));
   }

@@ -29,7 +29,7 @@ export function handleWatchUpgrades(server: unknown, deps: { registry: Registry;
       ...(query.get('resourceVersion') !== null ? { resourceVersion: query.get('resourceVersion')! } : {}),
     };
     try {
-      deps.store.watch(rt, rt.namespaced ? info.namespace : '', options, () => undefined).cancel();
+      deps.store.checkWatch(rt, options);
     } catch (err) {
       const status = err instanceof StatusError ? err.status : undefined;
       const body = JSON.stringify(status ?? { message: String(err) });

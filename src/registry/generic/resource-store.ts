@@ -149,12 +149,6 @@ export class ResourceStore {
   private listRevision(options: ListOptions): number {
     const rv = options.resourceVersion ?? '';
     const match = options.resourceVersionMatch ?? '';
-    if (match && !['Exact', 'NotOlderThan'].includes(match)) {
-      throw new StatusError(badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`));
-    }
-    if (match && rv === '') {
-      throw new StatusError(badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided'));
-    }
     if (rv === '' || rv === '0') return this.store.revision;
     if (!/^\d+$/.test(rv)) throw new StatusError(badRequest(`invalid resource version "${rv}"`));
     const wanted = Number(rv);
@@ -200,8 +194,9 @@ export class ResourceStore {
       if (options.resourceVersion && options.resourceVersion !== '0') {
         throw new StatusError(badRequest('specifying resource version is not allowed when using continue'));
       }
-      if (token.revision <= this.store.compactRevision) throw expiredContinue();
-      revision = token.revision;
+      // Revision -1 (from an expired token's 410) lists the rest at the latest revision.
+      if (token.revision !== -1 && token.revision <= this.store.compactRevision) throw expiredContinue(token.start);
+      revision = token.revision === -1 ? this.store.revision : token.revision;
       cursor = prefix + token.start;
     } else {
       revision = this.listRevision(options);
@@ -212,7 +207,7 @@ export class ResourceStore {
     let lastKey: string | undefined;
     let more = false;
     scanning: for (;;) {
-      const page = this.readRange(cursor, end, revision, limit ? limit - items.length : 0);
+      const page = this.readRange(cursor, end, revision, limit ? limit - items.length : 0, false, prefix);
       for (let i = 0; i < page.kvs.length; i++) {
         const kv = page.kvs[i]!;
         lastKey = kv.key;
@@ -231,17 +226,17 @@ export class ResourceStore {
       const next = `${lastKey}\0`;
       result.continue = encodeContinue({ revision, start: next.slice(prefix.length) });
       if (!options.labelSelector && !options.fieldSelector) {
-        result.remainingItemCount = this.readRange(next, end, revision, 0, true).count;
+        result.remainingItemCount = this.readRange(next, end, revision, 0, true, prefix).count;
       }
     }
     return result;
   }
 
-  private readRange(key: string, end: string, revision: number, limit: number, countOnly = false) {
+  private readRange(key: string, end: string, revision: number, limit: number, countOnly = false, prefix = '') {
     try {
       return this.store.range(key, { end, revision, limit, countOnly });
     } catch (err) {
-      if (err instanceof CompactedError) throw expiredContinue();
+      if (err instanceof CompactedError) throw expiredContinue(key.slice(prefix.length));
       if (err instanceof FutureRevisionError) throw new StatusError(internalError(err.message));
       throw err;
     }
@@ -333,23 +328,52 @@ export class ResourceStore {
     }
   }
 
+  /**
+   * Updates an object as the apiserver's GuaranteedUpdate does: `body` is the
+   * new object, or a function of the current one (a patch). A resourceVersion
+   * in the result is a precondition (409 when stale); without one, a write
+   * that lost a race is tried again on the newer object.
+   */
   async update(
     rt: ResourceType,
     namespace: string,
     name: string,
-    body: KubeObject,
+    body: KubeObject | ((current: KubeObject) => KubeObject),
     options: WriteOptions & { subresource?: 'status' } = {},
   ): Promise<KubeObject> {
-    const incoming = structuredClone(body);
-    this.checkIdentity(rt, namespace, incoming, name);
-    const kv = this.current(rt, namespace, name);
-    if (!kv) throw new StatusError(notFound(groupResource(rt), name));
-    const old = this.decode(kv);
-    const wantedRv = metaOf(incoming).resourceVersion;
-    if (wantedRv && wantedRv !== String(kv.modRevision)) throw new StatusError(conflict(groupResource(rt), name));
+    const gr = groupResource(rt);
+    for (;;) {
+      const kv = this.current(rt, namespace, name);
+      if (!kv) throw new StatusError(notFound(gr, name));
+      const old = this.decode(kv);
+      let incoming: KubeObject;
+      if (typeof body === 'function') {
+        // The patch sees the object without its resourceVersion, so that one it sets is a precondition.
+        const base = this.decode(kv);
+        delete metaOf(base).resourceVersion;
+        incoming = body(base);
+      } else incoming = structuredClone(body);
+      this.checkIdentity(rt, namespace, incoming, name);
+      const wantedRv = metaOf(incoming).resourceVersion;
+      if (wantedRv && wantedRv !== String(kv.modRevision)) throw new StatusError(conflict(gr, name));
+      const next = this.prepareUpdate(rt, old, incoming, options.subresource);
+      metaOf(next).resourceVersion = String(kv.modRevision);
+      // An update that changes nothing writes nothing, and keeps the resourceVersion.
+      if (isDeepStrictEqual(stripVolatile(next), stripVolatile(old)) || options.dryRun) return next;
+      const key = this.key(rt, namespace, name);
+      const result = await this.store.txn([{ key, target: 'mod', result: '=', value: kv.modRevision }], [{ type: 'put', key, value: this.encode(next) }]);
+      if (result.succeeded) {
+        metaOf(next).resourceVersion = String(result.revision);
+        return next;
+      }
+      if (wantedRv) throw new StatusError(conflict(gr, name));
+    }
+  }
 
-    const next = options.subresource === 'status' ? { ...structuredClone(old), status: incoming.status } : incoming;
-    if (options.subresource !== 'status' && rt.subresources.includes('status')) {
+  /** The object an update stores: system fields from the old object, status or spec per subresource, defaults, validation. */
+  private prepareUpdate(rt: ResourceType, old: KubeObject, incoming: KubeObject, subresource?: 'status'): KubeObject {
+    const next = subresource === 'status' ? { ...structuredClone(old), status: incoming.status } : incoming;
+    if (subresource !== 'status' && rt.subresources.includes('status')) {
       if (old.status === undefined) delete next.status;
       else next.status = structuredClone(old.status);
     }
@@ -359,22 +383,14 @@ export class ResourceStore {
       if (oldMeta[field] === undefined) delete meta[field];
       else meta[field] = oldMeta[field];
     }
-    if (options.subresource === 'status') {
+    if (subresource === 'status') {
       meta.labels = oldMeta.labels;
       meta.annotations = oldMeta.annotations;
     }
-    if (rt.tracksGeneration) {
-      meta.generation = (oldMeta.generation ?? 1) + (specChanged(old, next) ? 1 : 0);
-    } else delete meta.generation;
+    if (rt.tracksGeneration) meta.generation = (oldMeta.generation ?? 1) + (specChanged(old, next) ? 1 : 0);
+    else delete meta.generation;
     rt.defaults?.(next, this.defaulting);
     this.validate(rt, next);
-    meta.resourceVersion = String(kv.modRevision);
-    // An update that changes nothing writes nothing, and keeps the resourceVersion.
-    if (isDeepStrictEqual(stripVolatile(next), stripVolatile(old)) || options.dryRun) return next;
-    const key = this.key(rt, namespace, name);
-    const result = await this.store.txn([{ key, target: 'mod', result: '=', value: kv.modRevision }], [{ type: 'put', key, value: this.encode(next) }]);
-    if (!result.succeeded) throw new StatusError(conflict(groupResource(rt), name));
-    meta.resourceVersion = String(result.revision);
     return next;
   }
 
@@ -428,11 +444,17 @@ export class ResourceStore {
     }
   }
 
-  watch(rt: ResourceType, namespace: string, options: WatchOptions, emit: (type: WatchEventType, object: KubeObject) => void): WatchHandle {
-    const matches = this.selector(rt, options.labelSelector, options.fieldSelector);
-    const prefix = this.prefix(rt, namespace);
+  /** Checks a watch's selectors and resourceVersion (a 400 before the stream starts). */
+  checkWatch(rt: ResourceType, options: WatchOptions): (object: KubeObject) => boolean {
     const rv = options.resourceVersion ?? '';
     if (rv !== '' && !/^\d+$/.test(rv)) throw new StatusError(badRequest(`invalid resource version "${rv}"`));
+    return this.selector(rt, options.labelSelector, options.fieldSelector);
+  }
+
+  watch(rt: ResourceType, namespace: string, options: WatchOptions, emit: (type: WatchEventType, object: KubeObject) => void): WatchHandle {
+    const matches = this.checkWatch(rt, options);
+    const prefix = this.prefix(rt, namespace);
+    const rv = options.resourceVersion ?? '';
     let delivered = this.store.revision;
     let startRevision: number;
     const initial = options.sendInitialEvents ?? (rv === '' || rv === '0');
@@ -461,8 +483,11 @@ export class ResourceStore {
       return { cancel: () => watcher.cancel(), revision: () => delivered };
     } catch (err) {
       if (!(err instanceof CompactedError)) throw err;
-      emit('ERROR', gone(`too old resource version: ${rv} (${err.compactRevision + 1})`) as unknown as KubeObject);
-      return { cancel: () => undefined, revision: () => delivered };
+      // Delivered after watch() returns, like every event, so the caller holds its handle first.
+      let cancelled = false;
+      const status = gone(`too old resource version: ${rv} (${err.compactRevision + 1})`);
+      queueMicrotask(() => cancelled || emit('ERROR', status as unknown as KubeObject));
+      return { cancel: () => void (cancelled = true), revision: () => delivered };
     }
   }
 
