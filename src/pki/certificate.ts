@@ -107,18 +107,6 @@ export function buildCertificationRequest(spec: CertificateRequestSpec): string 
   return lf(forge.pki.certificationRequestToPem(csr));
 }
 
-/** True when `pem` holds a PEM block of the given type (e.g. `CERTIFICATE REQUEST`) that parses as DER. */
-export function isPemOfType(pem: string, types: readonly string[]): boolean {
-  try {
-    const blocks = forge.pem.decode(pem);
-    if (blocks.length === 0 || !types.includes(blocks[0]!.type)) return false;
-    asn1.fromDer(blocks[0]!.body);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function signDer(value: forge.asn1.Asn1, keyPem: string): string {
   const der = Buffer.from(asn1.toDer(value).getBytes(), 'binary');
   return sign('sha256', der, keyPem).toString('binary');

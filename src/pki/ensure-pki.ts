@@ -7,8 +7,7 @@ import { stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { SimError } from '../sim-error.js';
-import { buildCertificate, buildCertificationRequest, type SigningCa } from './certificate.js';
-import { signClientCertificate } from './client-cert.js';
+import type { SigningCa } from './certificate.js';
 import { readCsrConfProfile, renderCsrConf } from './csr-conf.js';
 import { generateRsaKeyPair, publicKeyPemOf, sameKey, type RsaKeyPair } from './keys.js';
 import {
@@ -135,6 +134,11 @@ export async function ensurePki(certsDir: string, templateDir: string, host: Hos
   const confChanged = texts.get(CSR_CONF) !== rendered;
   if (confChanged) writes.push({ name: CSR_CONF, data: rendered, mode: PUBLIC_MODE });
 
+  // node-forge is loaded only when a certificate has to be built (never on a warm start),
+  // and then while the keys are generated.
+  const needsBuild = confChanged || ALL_PAIRS.some((p) => !has(p.crt)) || [SERVER_CSR, FRONT_PROXY_CLIENT_CSR].some((c) => !has(c));
+  const builders = needsBuild ? Promise.all([import('./certificate.js'), import('./client-cert.js')]) : undefined;
+
   // 5. New keys, all at once (the slow part).
   const missingKeys = [CA, FRONT_PROXY_CA, SERVER, FRONT_PROXY_CLIENT, ...CLIENT_CERTS]
     .map((p) => p.key)
@@ -157,6 +161,11 @@ export async function ensurePki(certsDir: string, templateDir: string, host: Hos
   };
 
   // 6. Certificates.
+  if (!builders) {
+    await writeFiles(certsDir, writes);
+    return report(writes, has);
+  }
+  const [{ buildCertificate, buildCertificationRequest }, { signClientCertificate }] = await builders;
   const ensureCa = (pair: PairNames, commonName: string): SigningCa => {
     const { keyPem, publicKeyPem } = keyOf(pair);
     let certPem = texts.get(pair.crt);
@@ -209,12 +218,7 @@ export async function ensurePki(certsDir: string, templateDir: string, host: Hos
 
   // 7. Write, then report in PKI_FILES order.
   await writeFiles(certsDir, writes);
-  const written = new Set(writes.map((w) => w.name));
-  const ordered = PKI_FILES.filter((name) => written.has(name));
-  return {
-    created: ordered.filter((name) => !has(name)),
-    reissued: ordered.filter((name) => has(name)),
-  };
+  return report(writes, has);
 }
 
 async function requireDirectory(dir: string): Promise<void> {
@@ -224,4 +228,14 @@ async function requireDirectory(dir: string): Promise<void> {
     throw new SimError('EPKI', `${dir} is not accessible (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   throw new SimError('EPKI', `${dir} is not a directory`);
+}
+
+/** Which files a call wrote, split into new and replaced, in PKI_FILES order. */
+function report(writes: readonly FileWrite[], had: (name: string) => boolean): EnsurePkiResult {
+  const written = new Set(writes.map((w) => w.name));
+  const ordered = PKI_FILES.filter((name) => written.has(name));
+  return {
+    created: ordered.filter((name) => !had(name)),
+    reissued: ordered.filter((name) => had(name)),
+  };
 }

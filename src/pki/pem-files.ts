@@ -7,7 +7,6 @@ import { randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimError } from '../sim-error.js';
-import { isPemOfType } from './certificate.js';
 import { tryParsePrivateKey } from './keys.js';
 
 export const KEY_MODE = 0o600;
@@ -91,4 +90,21 @@ export async function writeFiles(dir: string, writes: readonly FileWrite[]): Pro
     await Promise.all(staged.map((s) => rm(s.tmp, { force: true })));
     throw err;
   }
+}
+
+/**
+ * True when `pem` starts with a PEM block of one of the given types (e.g.
+ * `CERTIFICATE REQUEST`) whose body is one DER SEQUENCE of the declared length.
+ */
+export function isPemOfType(pem: string, types: readonly string[]): boolean {
+  const match = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]+?)-----END \1-----/.exec(pem);
+  if (!match || !types.includes(match[1]!)) return false;
+  const der = Buffer.from(match[2]!.replace(/\s/g, ''), 'base64');
+  if (der.length < 2 || der[0] !== 0x30) return false;
+  const first = der[1]!;
+  if (first < 0x80) return der.length === 2 + first;
+  const size = first & 0x7f;
+  if (size === 0 || size > 4 || der.length < 2 + size) return false;
+  const length = der.subarray(2, 2 + size).reduce((n, b) => n * 256 + b, 0);
+  return der.length === 2 + size + length;
 }

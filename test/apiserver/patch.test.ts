@@ -1,7 +1,7 @@
 import t from 'tap';
 import { StatusError } from '../../src/api/status.js';
-import { applyPatch, jsonPatch, mergePatch } from '../../src/apiserver/endpoints/patch.js';
-import { strategicMergePatch } from '../../src/apiserver/endpoints/strategic-merge.js';
+import { applyPatch, decodePatch, jsonPatch, mergePatch } from '../../src/apiserver/endpoints/patch.js';
+import { strategicMergePatch, type Json } from '../../src/apiserver/endpoints/strategic-merge.js';
 
 /** The Status a call fails with (undefined if it does not fail with one). */
 function statusOf(fn: () => unknown): unknown {
@@ -53,15 +53,15 @@ t.test('JSON patch (RFC 6902)', async (t) => {
 
 t.test('applyPatch picks the patch type from the media type, and refuses others with 415', async (t) => {
   const body = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
-  t.match(applyPatch(obj, body({ metadata: { labels: { q: '1' } } }), 'application/merge-patch+json'), { metadata: { labels: { q: '1', x: '1' } } });
-  t.match(applyPatch(obj, body([{ op: 'add', path: '/metadata/labels/q', value: '1' }]), 'application/json-patch+json'), { metadata: { labels: { q: '1' } } });
-  t.match(applyPatch(obj, body({ metadata: { labels: { q: '1' } } }), 'application/strategic-merge-patch+json; charset=utf-8'), { metadata: { labels: { q: '1' } } });
-  t.match(statusOf(() => applyPatch(obj, body({}), 'application/json')), {
+  t.match(applyPatch(obj, decodePatch(body({ metadata: { labels: { q: '1' } } }), 'application/merge-patch+json')), { metadata: { labels: { q: '1', x: '1' } } });
+  t.match(applyPatch(obj, decodePatch(body([{ op: 'add', path: '/metadata/labels/q', value: '1' }]), 'application/json-patch+json')), { metadata: { labels: { q: '1' } } });
+  t.match(applyPatch(obj, decodePatch(body({ metadata: { labels: { q: '1' } } }), 'application/strategic-merge-patch+json; charset=utf-8')), { metadata: { labels: { q: '1' } } });
+  t.match(statusOf(() => applyPatch(obj, decodePatch(body({}), 'application/json'))), {
     code: 415,
     reason: 'UnsupportedMediaType',
     message: /accepted media types include: application\/json-patch\+json, application\/merge-patch\+json, application\/strategic-merge-patch\+json/,
   });
-  t.match(statusOf(() => applyPatch(obj, Buffer.from('{nope'), 'application/merge-patch+json')), { code: 400 });
+  t.match(statusOf(() => applyPatch(obj, decodePatch(Buffer.from('{nope'), 'application/merge-patch+json'))), { code: 400 });
 });
 
 t.test('strategic merge patch merges lists on their merge keys', async (t) => {
@@ -78,27 +78,29 @@ t.test('strategic merge patch merges lists on their merge keys', async (t) => {
       },
     },
   };
+  type Deployment = typeof deployment;
+  const smp = (target: unknown, patch: unknown): Deployment => strategicMergePatch(target as Json, patch as Json) as unknown as Deployment;
   // What `kubectl apply` sends for an image change.
-  const applied = strategicMergePatch(deployment, {
+  const applied = smp(deployment, {
     spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }], '$setElementOrder/containers': [{ name: 'app' }] } } },
-  } as never) as typeof deployment;
+  });
   t.same(applied.spec.template.spec.containers, [
     { name: 'app', image: 'nginx:1.28', ports: [{ containerPort: 80, protocol: 'TCP' }], env: [{ name: 'A', value: '1' }] },
     { name: 'sidecar', image: 'busybox' },
   ]);
-  const env = strategicMergePatch(deployment, { spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'B', value: '2' }, { name: 'A', $patch: 'delete' }] }] } } } }) as typeof deployment;
+  const env = smp(deployment, { spec: { template: { spec: { containers: [{ name: 'app', env: [{ name: 'B', value: '2' }, { name: 'A', $patch: 'delete' }] }] } } } });
   t.same(env.spec.template.spec.containers[0]!.env, [{ name: 'B', value: '2' }], 'elements added and deleted by key');
-  const removed = strategicMergePatch(deployment, { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } }) as typeof deployment;
+  const removed = smp(deployment, { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } });
   t.same(removed.spec.template.spec.containers.map((c) => c.name), ['app']);
-  const ports = strategicMergePatch(deployment, { spec: { template: { spec: { containers: [{ name: 'app', ports: [{ containerPort: 443 }] }] } } } }) as typeof deployment;
+  const ports = smp(deployment, { spec: { template: { spec: { containers: [{ name: 'app', ports: [{ containerPort: 443 }] }] } } } });
   t.same(ports.spec.template.spec.containers[0]!.ports, [{ containerPort: 80, protocol: 'TCP' }, { containerPort: 443 }]);
-  const finalizers = strategicMergePatch(deployment, { spec: { template: { metadata: { finalizers: ['b'] } } } }) as typeof deployment;
+  const finalizers = smp(deployment, { spec: { template: { metadata: { finalizers: ['b'] } } } });
   t.same(finalizers.spec.template.metadata.finalizers, ['a', 'b'], 'finalizers are a merged primitive list');
-  const dropped = strategicMergePatch(deployment, { spec: { template: { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } } } }) as typeof deployment;
+  const dropped = smp(deployment, { spec: { template: { metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } } } });
   t.same(dropped.spec.template.metadata.finalizers, []);
   const retained = strategicMergePatch({ a: 1, b: 2, c: 3 }, { $retainKeys: ['a', 'c'], c: 4 });
   t.same(retained, { a: 1, c: 4 });
-  const reordered = strategicMergePatch(deployment, { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'app' }] } } } }) as typeof deployment;
+  const reordered = smp(deployment, { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'app' }] } } } });
   t.same(reordered.spec.template.spec.containers.map((c) => c.name), ['sidecar', 'app']);
   t.same(strategicMergePatch({ args: ['a', 'b'] }, { args: ['c'] }), { args: ['c'] }, 'other primitive lists are replaced');
   t.same(strategicMergePatch({ tolerations: [{ key: 'a' }] }, { tolerations: [{ key: 'b' }] }), { tolerations: [{ key: 'b' }] }, 'lists without a merge key are replaced');

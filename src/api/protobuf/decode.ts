@@ -41,16 +41,11 @@ import {
 
 export { ProtobufDecodeError } from './wire.js';
 
-export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
+export { PROTOBUF_CONTENT_TYPE, isProtobufContentType } from './media-type.js';
 
 /** The 4 bytes every Kubernetes protobuf body starts with: `k8s\0`. */
 export const PROTOBUF_MAGIC: Readonly<Uint8Array> = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
 
-/** Whether a Content-Type header value names the Kubernetes protobuf encoding (parameters ignored). */
-export function isProtobufContentType(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  return contentType.split(';', 1)[0]!.trim().toLowerCase() === PROTOBUF_CONTENT_TYPE;
-}
 
 /** Nesting deeper than this is refused (no Kubernetes object comes close; it bounds recursion on hostile input). */
 const MAX_DEPTH = 64;

@@ -1,6 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import { badRequest, failureStatus, StatusError } from '../../api/status.js';
-import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE, ProtobufDecodeError } from '../../api/protobuf/index.js';
+import { PROTOBUF_CONTENT_TYPE } from '../../api/protobuf/media-type.js';
 import type { KubeObject } from '../../registry/types.js';
 
 /** kube-apiserver's limit on request bodies (3 MiB). */
@@ -29,8 +28,11 @@ function asObject(value: unknown, what: string): KubeObject {
   return value as KubeObject;
 }
 
-/** Decodes an object body (create, update) in any of the media types the apiserver accepts. */
-export function decodeObject(body: Buffer | undefined, contentType: string | undefined): KubeObject {
+/**
+ * Decodes an object body (create, update) in any of the media types the
+ * apiserver accepts. The YAML parser and the protobuf tables load on first use.
+ */
+export async function decodeObject(body: Buffer | undefined, contentType: string | undefined): Promise<KubeObject> {
   const type = mediaType(contentType);
   if (!body || body.length === 0) throw new StatusError(badRequest('the body of the request was empty'));
   switch (type) {
@@ -44,28 +46,30 @@ export function decodeObject(body: Buffer | undefined, contentType: string | und
       }
     case 'application/yaml':
       try {
+        const { parse: parseYaml } = await import('yaml');
         return asObject(parseYaml(body.toString('utf8')), 'yaml');
       } catch (err) {
         if (err instanceof StatusError) throw err;
         throw new StatusError(badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`));
       }
-    case PROTOBUF_CONTENT_TYPE:
+    case PROTOBUF_CONTENT_TYPE: {
+      const { decodeKubernetesProtobuf, ProtobufDecodeError } = await import('../../api/protobuf/index.js');
       try {
         return decodeKubernetesProtobuf(body) as KubeObject;
       } catch (err) {
         if (err instanceof ProtobufDecodeError) throw new StatusError(badRequest(`protobuf: ${err.message}`));
         throw err;
       }
+    }
     default:
       throw unsupportedMediaType(OBJECT_MEDIA_TYPES);
   }
 }
 
-/** Parses a JSON (or YAML) body that is not an object, e.g. a JSON patch or DeleteOptions. */
-export function decodeJson(body: Buffer, contentType?: string): unknown {
+/** Parses a JSON body that is not an object to store, e.g. a patch or DeleteOptions. */
+export function parseJson(body: Buffer): unknown {
   try {
-    const text = body.toString('utf8');
-    return mediaType(contentType) === 'application/yaml' ? parseYaml(text) : JSON.parse(text);
+    return JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw new StatusError(badRequest(`error decoding body: ${(err as Error).message.split('\n')[0]}`));
   }

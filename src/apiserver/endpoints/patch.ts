@@ -1,6 +1,6 @@
 import { badRequest, failureStatus, StatusError } from '../../api/status.js';
 import type { KubeObject } from '../../registry/types.js';
-import { decodeJson, mediaType, unsupportedMediaType } from './body.js';
+import { mediaType, parseJson, unsupportedMediaType } from './body.js';
 import { strategicMergePatch, type Json } from './strategic-merge.js';
 
 export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
@@ -106,11 +106,20 @@ export function jsonPatch(document: Json, operations: unknown): Json {
   return doc;
 }
 
-/** Applies a PATCH body of any supported type to the current object. */
-export function applyPatch(current: KubeObject, body: Buffer, contentType: string | undefined): KubeObject {
+export interface Patch {
+  type: string;
+  patch: Json;
+}
+
+/** Reads a PATCH body once (415 for a media type that is not a patch, 400 for bad JSON). */
+export function decodePatch(body: Buffer | undefined, contentType: string | undefined): Patch {
   const type = mediaType(contentType);
   if (!PATCH_MEDIA_TYPES.includes(type)) throw unsupportedMediaType(PATCH_MEDIA_TYPES);
-  const patch = decodeJson(body) as Json;
+  return { type, patch: parseJson(body ?? Buffer.alloc(0)) as Json };
+}
+
+/** Applies a decoded patch to the current object. */
+export function applyPatch(current: KubeObject, { type, patch }: Patch): KubeObject {
   const doc = current as unknown as Json;
   const result =
     type === 'application/json-patch+json' ? jsonPatch(doc, patch) : type === 'application/merge-patch+json' ? mergePatch(doc, patch) : strategicMergePatch(doc, patch);

@@ -5,12 +5,11 @@ import type { ListOptions, ListResult, ResourceStore } from '../../registry/gene
 import { metaOf } from '../../registry/generic/object-meta.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
-import { PROTOBUF_CONTENT_TYPE } from '../../api/protobuf/index.js';
-import { decodeJson, decodeObject, mediaType } from './body.js';
+import { decodeObject } from './body.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { validateListOptions } from './list-options.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
-import { applyPatch } from './patch.js';
+import { applyPatch, decodePatch } from './patch.js';
 import { booleanParam, dryRunOf, fieldManagerOf, integerParam } from './query.js';
 import { table, type IncludeObject } from './table.js';
 import { httpSink, streamWatch, withTypeMeta, type WatchRequest } from './watch-stream.js';
@@ -100,11 +99,11 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       case 'watch':
         return watch(rt, namespace, name, request, reply, query);
       case 'create': {
-        const object = await store.create(rt, namespace, decodeObject(request.body as Buffer, request.headers['content-type']), options(query));
+        const object = await store.create(rt, namespace, await decodeObject(request.body as Buffer, request.headers['content-type']), options(query));
         return reply.code(201).send(withTypeMeta(object, rt));
       }
       case 'update': {
-        const body = decodeObject(request.body as Buffer, request.headers['content-type']);
+        const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
         const updated = await store.update(rt, namespace, name, body, { ...options(query), ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}) });
         return withTypeMeta(updated, rt);
       }
@@ -133,7 +132,8 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
   }
 
   function patch(rt: ResourceType, namespace: string, name: string, info: RequestInfo, request: FastifyRequest, query: Query): Promise<KubeObject> {
-    return store.update(rt, namespace, name, (current) => applyPatch(current, request.body as Buffer, request.headers['content-type']), {
+    const decoded = decodePatch(request.body as Buffer | undefined, request.headers['content-type']);
+    return store.update(rt, namespace, name, (current) => applyPatch(current, decoded), {
       ...options(query),
       ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}),
     });
@@ -141,10 +141,8 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
 
   async function remove(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, query: Query): Promise<unknown> {
     const body = request.body as Buffer | undefined;
-    // kubectl 1.32+ may send DeleteOptions as protobuf, like any typed body.
-    const decodeOptions = (b: Buffer): unknown =>
-      mediaType(request.headers['content-type']) === PROTOBUF_CONTENT_TYPE ? decodeObject(b, request.headers['content-type']) : decodeJson(b, request.headers['content-type']);
-    const deleteOptions = (body && body.length > 0 ? decodeOptions(body) : {}) as {
+    // DeleteOptions come as JSON, or protobuf from kubectl 1.32+ like any typed body.
+    const deleteOptions = (body && body.length > 0 ? await decodeObject(body, request.headers['content-type']) : {}) as {
       preconditions?: { uid?: string; resourceVersion?: string };
       dryRun?: string[];
     };

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { StatusError } from '../../api/status.js';
 import type { ResourceStore } from '../../registry/generic/resource-store.js';
 import type { Registry } from '../../registry/index.js';
@@ -12,8 +12,9 @@ import { streamWatch, webSocketSink } from './watch-stream.js';
  * events as the chunked stream, one per text frame.
  */
 export function handleWatchUpgrades(server: unknown, deps: { registry: Registry; store: ResourceStore }): void {
-  const wss = new WebSocketServer({ noServer: true });
-  (server as Server).on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  // ws loads with the first upgrade: most nodes never see one.
+  let wss: WebSocketServer | undefined;
+  (server as Server).on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const info = parseRequestInfo(request.method ?? 'GET', request.url ?? '/');
     const rt = info.isResourceRequest && info.verb === 'watch' ? deps.registry.lookup(info.apiGroup, info.apiVersion, info.resource) : undefined;
     if (!rt || rt.virtual) {
@@ -36,6 +37,7 @@ export function handleWatchUpgrades(server: unknown, deps: { registry: Registry;
       socket.end(`HTTP/1.1 ${status?.code ?? 500} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       return;
     }
+    wss ??= new (await import('ws')).WebSocketServer({ noServer: true });
     wss.handleUpgrade(request, socket, head, (ws) => {
       streamWatch(
         deps.store,
