@@ -10,8 +10,8 @@ import { SimError } from '../sim-error.js';
 import { serveControl } from './control-socket.js';
 import { dataDirLayout, prepareDataDir, type DataDirLayout } from './data-dir.js';
 import { detectHost, type HostInfo } from './host.js';
-import { openControlPlane, type ControlPlane } from './control-plane.js';
-import { createServers, type Serving } from './listeners.js';
+import type { ControlPlane } from './control-plane.js';
+import type { Serving } from './listeners.js';
 import { acquireLock } from './lock.js';
 import { ensureArgsFiles, readNodeConfig, type NodeConfig } from './node-config.js';
 import { SERVICES, type ServiceKey } from './services.js';
@@ -81,6 +81,9 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   if (!version) {
     throw new SimError('EUSAGE', `unsupported Kubernetes version "${kubernetesVersion}": use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
   }
+  // The servers' and the store's modules load while the PKI is checked (or its keys generated).
+  const modules = Promise.all([import('./listeners.js'), import('./control-plane.js')]);
+  modules.catch(() => undefined);
   const layout = dataDirLayout(options.dataDir);
   await prepareDataDir(layout);
   const lock = await acquireLock(layout.pidFile, layout.root);
@@ -109,6 +112,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     });
     for (const warning of credentials.warnings) process.emitWarning(warning);
 
+    const [{ createServers }, { openControlPlane }] = await modules;
     controlPlane = await openControlPlane({
       ...(options.ephemeral ? {} : { storeDir: layout.store }),
       serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
