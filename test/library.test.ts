@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import t from 'tap';
 import { startCluster, type Cluster } from '../src/index.js';
-import { get } from './helpers/https.js';
+import { adminAuth, get } from './helpers/https.js';
 
 t.test('twenty clusters side by side in one process, all healthy, all stopped cleanly', async (t) => {
   const clusters: Cluster[] = [];
@@ -12,7 +12,7 @@ t.test('twenty clusters side by side in one process, all healthy, all stopped cl
   t.equal(new Set(clusters.map((c) => c.ports.apiserver)).size, 20, 'each has its own ports');
   const health = await Promise.all(
     clusters.flatMap((c) => [
-      get(`${c.urls.apiserver}/healthz`, { ca: c.caCert }),
+      get(`${c.urls.apiserver}/healthz`, { ca: c.caCert }, adminAuth(c)),
       get(`${c.urls.kubeletReadOnly}/healthz`),
       get(`${c.urls.kubeProxyHealthz}/livez`),
     ]),
@@ -22,7 +22,7 @@ t.test('twenty clusters side by side in one process, all healthy, all stopped cl
 
   await Promise.all(clusters.map((c) => c.stop()));
   t.ok(clusters.every((c) => !existsSync(c.dataDir)), 'temporary data directories removed');
-  await t.rejects(get(`${clusters[0]!.urls.apiserver}/healthz`, { ca: clusters[0]!.caCert }), { code: 'ECONNREFUSED' });
+  await t.rejects(get(`${clusters[0]!.urls.apiserver}/healthz`, { ca: clusters[0]!.caCert }, adminAuth(clusters[0]!)), { code: 'ECONNREFUSED' });
 });
 
 t.test('the Cluster object: ports, urls, credentials, kubeconfigs, asyncDispose', async (t) => {
@@ -34,7 +34,7 @@ t.test('the Cluster object: ports, urls, credentials, kubeconfigs, asyncDispose'
     t.equal(cluster.urls.etcd, `https://127.0.0.1:${cluster.ports.etcd}`);
     t.match(cluster.caCert, /^-----BEGIN CERTIFICATE-----/);
     t.match(cluster.credentials.admin, { username: 'admin', password: /^[A-Za-z0-9+/]{58}0K$/ });
-    const version = JSON.parse((await get(`${cluster.urls.apiserver}/version`, { ca: cluster.caCert })).body);
+    const version = JSON.parse((await get(`${cluster.urls.apiserver}/version`, { ca: cluster.caCert }, adminAuth(cluster))).body);
     t.match(version, { major: '1', minor: '33', gitVersion: 'v1.33.1', emulationMinor: '33', minCompatibilityMinor: '32' });
 
     const admin = cluster.kubeconfig();

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { failureStatus, notFoundPath, StatusError } from '../api/status.js';
 import type { VersionInfo } from '../api/version-info.js';
 import { createApp } from '../http/app.js';
@@ -8,6 +8,7 @@ import type { ResourceStore } from '../registry/generic/resource-store.js';
 import type { Registry } from '../registry/index.js';
 import { entityTooLarge, MAX_REQUEST_BODY_BYTES } from './endpoints/body.js';
 import { registerResourceEndpoints } from './endpoints/resources.js';
+import type { RequestContext, RequestPipeline } from './filters/pipeline.js';
 import { handleWatchUpgrades } from './endpoints/watch-websocket.js';
 import { registerVersion } from './version.js';
 
@@ -16,6 +17,8 @@ export interface ApiServerDeps {
   version: VersionInfo;
   registry: Registry;
   resources: ResourceStore;
+  /** Authentication, impersonation and authorization, run before every handler. */
+  pipeline: RequestPipeline;
   /** host:port of the apiserver as the cluster reaches it. */
   serverAddress: () => string;
 }
@@ -38,9 +41,15 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     const code = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 500;
     return reply.code(code).send(failureStatus(code, code === 500 ? 'InternalError' : 'BadRequest', error.message));
   });
+  // Every path, /healthz included, goes through the pipeline, as in kube-apiserver.
+  const contexts = new WeakMap<FastifyRequest, RequestContext>();
+  app.addHook('onRequest', async (request) => {
+    contexts.set(request, deps.pipeline.admit(request.raw));
+  });
+  const contextOf = (request: FastifyRequest): RequestContext => contexts.get(request)!;
   registerHealthChecks(app, ['/healthz', '/livez', '/readyz'], ['ping', 'log', 'etcd']);
   registerVersion(app, deps.version);
-  registerResourceEndpoints(app, { registry: deps.registry, store: deps.resources, serverAddress: deps.serverAddress });
-  handleWatchUpgrades(app.server, { registry: deps.registry, store: deps.resources });
+  registerResourceEndpoints(app, { registry: deps.registry, store: deps.resources, serverAddress: deps.serverAddress, pipeline: deps.pipeline, contextOf });
+  handleWatchUpgrades(app.server, { registry: deps.registry, store: deps.resources, pipeline: deps.pipeline });
   return app;
 }

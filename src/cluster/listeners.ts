@@ -14,6 +14,7 @@ import { createEtcdPeerServer, createEtcdServer } from '../etcd/server.js';
 import { closeServer } from '../http/listen.js';
 import { readServingTls } from '../http/tls-files.js';
 import { createKubeletHealthzServer, createKubeletReadOnlyServer, createKubeletServer } from '../kubelet/server.js';
+import type { RequestPipeline } from '../apiserver/filters/pipeline.js';
 import type { ControlPlane } from './control-plane.js';
 import type { HostInfo } from './host.js';
 import type { NodeConfig } from './node-config.js';
@@ -45,6 +46,7 @@ export interface ListenerDeps {
   host: HostInfo;
   version: VersionInfo;
   controlPlane: ControlPlane;
+  pipeline: RequestPipeline;
   /** The URL of a service once it listens (etcd's peer port reports its own and the client port's). */
   urlOf: (key: ServiceKey) => string;
 }
@@ -74,6 +76,7 @@ export async function createServers(deps: ListenerDeps): Promise<{ tcp: Record<S
           version,
           registry: deps.controlPlane.registry,
           resources: deps.controlPlane.resources,
+          pipeline: deps.pipeline,
           serverAddress: () => deps.urlOf('apiserver').replace(/^https:\/\/127\.0\.0\.1/, `https://${host.defaultIp}`).replace(/^https:\/\//, ''),
         }),
       ),

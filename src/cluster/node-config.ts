@@ -26,6 +26,17 @@ export interface NodeConfig {
     serviceClusterIpRange: string;
     authorizationModes: string[];
     anonymousAuth: boolean;
+    /** --service-account-issuer (MicroK8s 1.21+ sets https://kubernetes.default.svc; 1.18 sets none). */
+    serviceAccountIssuer: string;
+    apiAudiences: string[];
+    requestHeader?: {
+      clientCaFile: string;
+      allowedNames: string[];
+      usernameHeaders: string[];
+      groupHeaders: string[];
+      extraHeaderPrefixes: string[];
+      uidHeaders: string[];
+    };
   };
   kubelet: TlsFiles & { clientCaFile: string; anonymousAuth: boolean; authorizationMode: string };
   etcd: TlsFiles & { trustedCaFile: string; clientCertAuth: boolean };
@@ -146,6 +157,20 @@ export async function readNodeConfig(layout: DataDirLayout, ports: PortPolicy): 
       serviceClusterIpRange: apiserver!.cidr('service-cluster-ip-range', '10.0.0.0/24'),
       authorizationModes: apiserver!.list('authorization-mode', ['AlwaysAllow'], AUTHORIZATION_MODES),
       anonymousAuth: apiserver!.bool('anonymous-auth', true),
+      serviceAccountIssuer: apiserver!.string('service-account-issuer', 'https://kubernetes.default.svc'),
+      apiAudiences: apiserver!.list('api-audiences', []),
+      ...(apiserver!.has('requestheader-client-ca-file')
+        ? {
+            requestHeader: {
+              clientCaFile: apiserver!.path('requestheader-client-ca-file', ''),
+              allowedNames: apiserver!.has('requestheader-allowed-names') ? apiserver!.list('requestheader-allowed-names', []) : [],
+              usernameHeaders: apiserver!.list('requestheader-username-headers', []),
+              groupHeaders: apiserver!.list('requestheader-group-headers', []),
+              extraHeaderPrefixes: apiserver!.list('requestheader-extra-headers-prefix', []),
+              uidHeaders: apiserver!.list('requestheader-uid-headers', []),
+            },
+          }
+        : {}),
     },
     kubelet: {
       certFile: kubelet!.path('tls-cert-file', join(kubeletCerts, 'kubelet.crt')),

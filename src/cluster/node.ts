@@ -10,6 +10,7 @@ import { SimError } from '../sim-error.js';
 import { serveControl } from './control-socket.js';
 import { dataDirLayout, prepareDataDir, type DataDirLayout } from './data-dir.js';
 import { detectHost, type HostInfo } from './host.js';
+import type { ApiserverSecurity } from './apiserver-security.js';
 import type { ControlPlane } from './control-plane.js';
 import type { Serving } from './listeners.js';
 import { acquireLock } from './lock.js';
@@ -82,7 +83,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     throw new SimError('EUSAGE', `unsupported Kubernetes version "${kubernetesVersion}": use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
   }
   // The servers' and the store's modules load while the PKI is checked (or its keys generated).
-  const modules = Promise.all([import('./listeners.js'), import('./control-plane.js')]);
+  const modules = Promise.all([import('./listeners.js'), import('./control-plane.js'), import('./apiserver-security.js')]);
   modules.catch(() => undefined);
   const layout = dataDirLayout(options.dataDir);
   await prepareDataDir(layout);
@@ -90,9 +91,11 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const opened: Serving[] = [];
   const sockets: string[] = [];
   let controlPlane: ControlPlane | undefined;
+  let security: ApiserverSecurity | undefined;
   const closeAll = async (): Promise<void> => {
     await Promise.all(opened.map((s) => s.close()));
     await Promise.all(sockets.map((path) => rm(path, { force: true })));
+    security?.close();
     await controlPlane?.close();
   };
   try {
@@ -112,15 +115,16 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     });
     for (const warning of credentials.warnings) process.emitWarning(warning);
 
-    const [{ createServers }, { openControlPlane }] = await modules;
+    const [{ createServers }, { openControlPlane }, { openApiserverSecurity }] = await modules;
     controlPlane = await openControlPlane({
       ...(options.ephemeral ? {} : { storeDir: layout.store }),
       serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
       argsFile: join(layout.args, 'kube-apiserver'),
     });
+    security = await openApiserverSecurity(config.apiserver, { report: (message) => process.emitWarning(message) });
     const services: ServiceStatus[] = [];
     const urlOf = (key: ServiceKey): string => services.find((s) => s.key === key)?.url ?? '';
-    const servers = await createServers({ config, host, version, urlOf, controlPlane });
+    const servers = await createServers({ config, host, version, urlOf, controlPlane, pipeline: security.pipeline });
     opened.push(...Object.values(servers.tcp), servers.containerd);
     const bound = SERVICES.filter((spec) => config.endpoints[spec.key]).map(async (spec) => {
       const endpoint = config.endpoints[spec.key]!;

@@ -330,11 +330,14 @@ const certificatesigningrequests = define({
 
 // ---- authentication.k8s.io and authorization.k8s.io: create-only reviews ----
 
-const review = (group: string, kind: string, plural: string, namespaced = false): ResourceType =>
-  define({ group, version: 'v1', kind, plural, namespaced, verbs: ['create'], virtual: true });
+const review = (group: string, kind: string, plural: string, namespaced = false, version = 'v1'): ResourceType =>
+  define({ group, version, kind, plural, namespaced, verbs: ['create'], virtual: true });
 
 const reviews: ResourceType[] = [
   review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews'),
+  // kubectl 1.27 asks v1beta1 first; v1alpha1 is the last fallback of every kubectl.
+  review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', false, 'v1beta1'),
+  review('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', false, 'v1alpha1'),
   review('authentication.k8s.io', 'TokenReview', 'tokenreviews'),
   review('authorization.k8s.io', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true),
   review('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews'),

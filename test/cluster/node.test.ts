@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import t from 'tap';
 import { startCluster } from '../../src/index.js';
-import { get } from '../helpers/https.js';
+import { adminAuth, get } from '../helpers/https.js';
 import { restore, snapshot } from '../helpers/snapshot.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -54,7 +54,7 @@ t.test('a restart reuses PKI and credentials byte for byte', async (t) => {
   const after = { ...snapshot(certs), ...snapshot(join(dataDir, 'current/credentials')) };
   t.same(Object.keys(after).sort(), Object.keys(before).sort());
   for (const file of Object.keys(before)) t.same(after[file], before[file], `${file} unchanged`);
-  t.equal((await get(`${second.urls.apiserver}/healthz`, { ca: second.caCert })).body, 'ok');
+  t.equal((await get(`${second.urls.apiserver}/healthz`, { ca: second.caCert }, adminAuth(second))).body, 'ok');
 });
 
 t.test('an edited csr.conf.template re-issues only the server certificate', async (t) => {
@@ -81,7 +81,7 @@ t.test('a second start on a held data directory fails at once', async (t) => {
   const cluster = await startCluster({ dataDir });
   t.teardown(() => cluster.stop());
   await t.rejects(startCluster({ dataDir }), { code: 'ELOCKED', message: new RegExp(`in use by process ${process.pid}`) });
-  t.equal((await get(`${cluster.urls.apiserver}/healthz`, { ca: cluster.caCert })).body, 'ok', 'the first node is unharmed');
+  t.equal((await get(`${cluster.urls.apiserver}/healthz`, { ca: cluster.caCert }, adminAuth(cluster))).body, 'ok', 'the first node is unharmed');
 });
 
 t.test('a pid file left by a dead process is taken over', async (t) => {

@@ -28,3 +28,9 @@ export function get(url: string, tls: TlsClient = {}, headers: Record<string, st
     req.end();
   });
 }
+
+/** The Authorization header of a cluster's admin (basic auth from basic_token.csv). */
+export function adminAuth(cluster: { credentials: { admin: { username: string; password: string } } }): Record<string, string> {
+  const { username, password } = cluster.credentials.admin;
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
+}

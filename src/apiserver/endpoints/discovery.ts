@@ -1,4 +1,5 @@
 import type { Registry, ResourceType } from '../../registry/index.js';
+import { ANSWERED_REVIEWS } from './reviews.js';
 
 /**
  * Discovery documents, legacy (/api, /apis, /api/v1, /apis/<g>[/<v>]) and
@@ -11,10 +12,7 @@ function subresourceOf(rt: ResourceType, name: string): { group: string; version
   return { group: info.group ?? rt.group, version: info.version ?? rt.version, kind: info.kind, verbs: info.verbs };
 }
 
-/**
- * The resources a group version serves. The review kinds (virtual, create-only)
- * are left out until authentication and authorization answer them.
- */
+/** The resources a group version serves (review kinds only once they are answered). */
 const groupVersionOf = (group: string, version: string): string => (group ? `${group}/${version}` : version);
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
@@ -44,7 +42,7 @@ export function apiGroupDocument(registry: Registry, name: string): Record<strin
 }
 
 function resourcesOf(registry: Registry, group: string, version: string): ResourceType[] {
-  return registry.all().filter((rt) => rt.group === group && rt.version === version && !rt.virtual);
+  return registry.all().filter((rt) => rt.group === group && rt.version === version && (!rt.virtual || ANSWERED_REVIEWS.has(rt.plural)));
 }
 
 export function apiResourceList(registry: Registry, group: string, version: string): Record<string, unknown> | undefined {

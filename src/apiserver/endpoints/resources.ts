@@ -7,7 +7,9 @@ import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import { decodeObject } from './body.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
+import type { RequestContext, RequestPipeline } from '../filters/pipeline.js';
 import { validateListOptions } from './list-options.js';
+import { ANSWERED_REVIEWS, answerReview } from './reviews.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
 import { applyPatch, decodePatch } from './patch.js';
 import { booleanParam, dryRunOf, fieldManagerOf, integerParam } from './query.js';
@@ -17,6 +19,9 @@ import { httpSink, streamWatch, withTypeMeta, type WatchRequest } from './watch-
 export interface ResourceEndpointsDeps {
   registry: Registry;
   store: ResourceStore;
+  pipeline: RequestPipeline;
+  /** The authenticated request (set by the pipeline's hook). */
+  contextOf: (request: FastifyRequest) => RequestContext;
   /** host:port clients reach the apiserver at, for /api's serverAddressByClientCIDRs. */
   serverAddress: () => string;
 }
@@ -68,6 +73,11 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
     if (!info.isResourceRequest) return discovery(info, request, reply);
     const rt = registry.lookup(info.apiGroup, info.apiVersion, info.resource);
     // Review kinds are answered by authentication and authorization, not stored.
+    if (rt?.virtual && ANSWERED_REVIEWS.has(rt.plural) && info.verb === 'create' && !info.name) {
+      const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
+      const answer = answerReview(rt, body, info.namespace, deps.contextOf(request), deps.pipeline);
+      return reply.code(201).send(answer);
+    }
     if (!rt || rt.virtual || (!rt.namespaced && info.namespace && info.resource !== 'namespaces')) throw new StatusError(notFoundPath());
     if (info.subresource && info.subresource !== 'status') throw new StatusError(notFoundPath());
     if (info.subresource === 'status' && !rt.subresources.includes('status')) throw new StatusError(notFoundPath());

@@ -4,6 +4,7 @@ import type { WebSocketServer } from 'ws';
 import { StatusError } from '../../api/status.js';
 import type { ResourceStore } from '../../registry/generic/resource-store.js';
 import type { Registry } from '../../registry/index.js';
+import type { RequestPipeline } from '../filters/pipeline.js';
 import { parseRequestInfo } from '../request-info.js';
 import { streamWatch, webSocketSink } from './watch-stream.js';
 
@@ -11,10 +12,21 @@ import { streamWatch, webSocketSink } from './watch-stream.js';
  * Watches over WebSocket (what browsers and some clients use): the same
  * events as the chunked stream, one per text frame.
  */
-export function handleWatchUpgrades(server: unknown, deps: { registry: Registry; store: ResourceStore }): void {
+export function handleWatchUpgrades(server: unknown, deps: { registry: Registry; store: ResourceStore; pipeline: RequestPipeline }): void {
   // ws loads with the first upgrade: most nodes never see one.
   let wss: WebSocketServer | undefined;
   (server as Server).on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (err: unknown): void => {
+      const status = err instanceof StatusError ? err.status : undefined;
+      const body = JSON.stringify(status ?? { message: String(err) });
+      socket.end(`HTTP/1.1 ${status?.code ?? 500} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    };
+    try {
+      deps.pipeline.admit(request);
+    } catch (err) {
+      refuse(err);
+      return;
+    }
     const info = parseRequestInfo(request.method ?? 'GET', request.url ?? '/');
     const rt = info.isResourceRequest && info.verb === 'watch' ? deps.registry.lookup(info.apiGroup, info.apiVersion, info.resource) : undefined;
     if (!rt || rt.virtual) {
@@ -32,9 +44,7 @@ export function handleWatchUpgrades(server: unknown, deps: { registry: Registry;
     try {
       deps.store.checkWatch(rt, options);
     } catch (err) {
-      const status = err instanceof StatusError ? err.status : undefined;
-      const body = JSON.stringify(status ?? { message: String(err) });
-      socket.end(`HTTP/1.1 ${status?.code ?? 500} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      refuse(err);
       return;
     }
     wss ??= new (await import('ws')).WebSocketServer({ noServer: true });

@@ -1,0 +1,27 @@
+import type { UserInfo } from '../authn/types.js';
+
+/** authorizer.Attributes: what a request asks to do. */
+export interface Attributes {
+  user: UserInfo;
+  verb: string;
+  isResourceRequest: boolean;
+  path: string;
+  namespace: string;
+  apiGroup: string;
+  apiVersion: string;
+  resource: string;
+  subresource: string;
+  name: string;
+}
+
+export type Decision = 'Allow' | 'Deny' | 'NoOpinion';
+
+export interface AuthorizationResult {
+  decision: Decision;
+  /** Why; kept for audit and shown in 403s and access reviews. */
+  reason: string;
+}
+
+export interface Authorizer {
+  authorize(attributes: Attributes): AuthorizationResult;
+}
