@@ -12,6 +12,7 @@ import { startNode, type NodeStatus, type ServiceStatus } from './cluster/node.j
 import type { ServiceKey } from './cluster/services.js';
 import { renderKubeconfig, type KubeconfigAuth } from './credentials/kubeconfig.js';
 import type { NodeCredentials } from './credentials/ensure-credentials.js';
+import { addUser, removeUser, type AddedUser, type UserSpec } from './credentials/users.js';
 import { SimError } from './sim-error.js';
 
 export interface StartClusterOptions {
@@ -48,6 +49,10 @@ export interface Cluster {
   status: NodeStatus;
   /** A kubeconfig (YAML text) for the API server on 127.0.0.1. */
   kubeconfig(user?: KubeconfigUser, options?: KubeconfigOptions): string;
+  /** Adds an identity (token, password or client certificate) that works at once; returns its credential and kubeconfig. */
+  addUser(spec: UserSpec): Promise<AddedUser>;
+  /** Removes a user's tokens and passwords (a certificate handed out stays valid until it expires). */
+  removeUser(name: string): Promise<void>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -120,6 +125,15 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       const auth = kubeconfigOptions.auth === 'certificate' ? certificates[user] : tokenAuth[user]();
       return renderKubeconfig({ server, caPem: caCert, user, auth });
     },
+    async addUser(spec) {
+      const added = await addUser(node.userFiles, spec);
+      await node.reloadCredentials();
+      return added;
+    },
+    async removeUser(name) {
+      await removeUser(node.userFiles, name);
+      await node.reloadCredentials();
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   };
@@ -130,3 +144,4 @@ export type { SimErrorCode } from './sim-error.js';
 export type { NodeStatus, ServiceStatus } from './cluster/node.js';
 export type { ServiceKey } from './cluster/services.js';
 export type { NodeCredentials } from './credentials/ensure-credentials.js';
+export type { AddedUser, UserAuth, UserSpec } from './credentials/users.js';

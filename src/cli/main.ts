@@ -9,6 +9,7 @@ import { RESET_HELP, resetCommand } from './reset.js';
 import { reportStartError, START_HELP, startCommand } from './start.js';
 import { STATUS_HELP, statusCommand } from './status.js';
 import { STOP_HELP, stopCommand } from './stop.js';
+import { ADD_USER_HELP, addUserCommand, REMOVE_USER_HELP, removeUserCommand } from './users.js';
 
 const COMMANDS: Record<string, { run: (dataDir: string, argv: string[]) => Promise<number>; help: string }> = {
   start: { run: startCommand, help: START_HELP },
@@ -19,6 +20,8 @@ const COMMANDS: Record<string, { run: (dataDir: string, argv: string[]) => Promi
   inspect: { run: inspectCommand, help: INSPECT_HELP },
   'refresh-certs': { run: refreshCertsCommand, help: REFRESH_CERTS_HELP },
   reset: { run: resetCommand, help: RESET_HELP },
+  'add-user': { run: addUserCommand, help: ADD_USER_HELP },
+  'remove-user': { run: removeUserCommand, help: REMOVE_USER_HELP },
 };
 
 const HELP = `Usage: microk8s-sim [--data-dir DIR] <command> [options]
@@ -34,6 +37,8 @@ Commands:
   inspect        services, ports, certificate expiry and files
   refresh-certs  --check: days until the certificates expire
   reset          stop the node and remove its data directory
+  add-user       add an identity (token, password or client certificate) and print its kubeconfig
+  remove-user    remove an identity's tokens and passwords
 
 Every command takes --data-dir DIR (default: $MICROK8S_SIM_DATA, else ~/.microk8s-sim),
 before or after the command name (before it for kubectl). Run 'microk8s-sim <command> --help' for its options.`;

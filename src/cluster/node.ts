@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_KUBERNETES_VERSION, SUPPORTED_KUBERNETES_VERSIONS, versionInfoFor } from '../api/version-info.js';
 import { ensureCredentials, type NodeCredentials } from '../credentials/ensure-credentials.js';
+import type { UserFiles } from '../credentials/users.js';
 import { listen, listenUnix } from '../http/listen.js';
 import { ensurePki } from '../pki/index.js';
 import { SimError } from '../sim-error.js';
@@ -61,7 +62,23 @@ export interface RunningNode {
   credentials: NodeCredentials;
   services: ServiceStatus[];
   ports: Partial<Record<ServiceKey, number>>;
+  /** Where users added at run time are written. */
+  userFiles: UserFiles;
+  /** Reads the credential files again now (the watcher would, a moment later). */
+  reloadCredentials(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The files add-user and remove-user change, from the apiserver's args. */
+export function userFilesOf(layout: DataDirLayout, config: NodeConfig): UserFiles {
+  return {
+    certsDir: layout.certs,
+    basicAuthFile: config.apiserver.basicAuthFile,
+    tokenAuthFile: config.apiserver.tokenAuthFile,
+    adminKubeconfigFile: join(layout.credentials, 'client.config'),
+    caCertFile: config.apiserver.clientCaFile,
+    caKeyFile: join(layout.certs, 'ca.key'),
+  };
 }
 
 /** A URL that reaches a listener from this machine (wildcard binds are reached on loopback). */
@@ -169,7 +186,20 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       })());
     control = await serveControl(layout.controlSocket, { status: () => status, stop });
     sockets.push(layout.controlSocket);
-    return { status, stopped, layout, host, config, credentials: credentials.credentials, services, ports, stop };
+    const credentialFiles = security.credentialFiles;
+    return {
+      status,
+      stopped,
+      layout,
+      host,
+      config,
+      credentials: credentials.credentials,
+      services,
+      ports,
+      userFiles: userFilesOf(layout, config),
+      reloadCredentials: () => credentialFiles.reload(),
+      stop,
+    };
   } catch (err) {
     await closeAll();
     await lock.release();
