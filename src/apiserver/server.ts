@@ -11,6 +11,8 @@ import { registerResourceEndpoints } from './endpoints/resources.js';
 import type { RequestContext, RequestPipeline } from './filters/pipeline.js';
 import { handleWatchUpgrades } from './endpoints/watch-websocket.js';
 import { registerVersion } from './version.js';
+import { registerServiceAccountIssuerDiscovery } from './service-account-issuer.js';
+import type { ServiceAccountTokens } from '../auth/authn/service-account/index.js';
 
 export interface ApiServerDeps {
   tls: ServingTls;
@@ -19,6 +21,7 @@ export interface ApiServerDeps {
   resources: ResourceStore;
   /** Authentication, impersonation and authorization, run before every handler. */
   pipeline: RequestPipeline;
+  serviceAccountTokens: ServiceAccountTokens;
   /** host:port of the apiserver as the cluster reaches it. */
   serverAddress: () => string;
 }
@@ -49,7 +52,15 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const contextOf = (request: FastifyRequest): RequestContext => contexts.get(request)!;
   registerHealthChecks(app, ['/healthz', '/livez', '/readyz'], ['ping', 'log', 'etcd']);
   registerVersion(app, deps.version);
-  registerResourceEndpoints(app, { registry: deps.registry, store: deps.resources, serverAddress: deps.serverAddress, pipeline: deps.pipeline, contextOf });
+  registerResourceEndpoints(app, {
+    registry: deps.registry,
+    store: deps.resources,
+    serverAddress: deps.serverAddress,
+    pipeline: deps.pipeline,
+    contextOf,
+    serviceAccountTokens: deps.serviceAccountTokens,
+  });
+  registerServiceAccountIssuerDiscovery(app, deps.serviceAccountTokens);
   handleWatchUpgrades(app.server, { registry: deps.registry, store: deps.resources, pipeline: deps.pipeline });
   return app;
 }

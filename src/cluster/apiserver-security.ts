@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequestPipeline, type RequestPipeline } from '../apiserver/filters/pipeline.js';
 import { openCredentialFiles, type CredentialFiles } from '../auth/authn/credential-files.js';
 import { createAuthentication } from '../auth/authn/index.js';
-import type { TokenAuthenticator } from '../auth/authn/types.js';
+import { createServiceAccountTokens, type ServiceAccountLookup, type ServiceAccountTokens } from '../auth/authn/service-account/index.js';
 import { alwaysAllow, alwaysDeny, authorizerChain } from '../auth/authz/chain.js';
 import type { Authorizer } from '../auth/authz/types.js';
 import { SimError } from '../sim-error.js';
@@ -13,6 +13,7 @@ import type { NodeConfig } from './node-config.js';
 export interface ApiserverSecurity {
   pipeline: RequestPipeline;
   credentialFiles: CredentialFiles;
+  serviceAccountTokens: ServiceAccountTokens;
   close(): void;
 }
 
@@ -37,13 +38,32 @@ function authorizerFor(mode: string): Authorizer {
   return NO_OPINION;
 }
 
+async function readKey(file: string, flag: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SimError('EPKI', `cannot read ${file} (${flag}): ${(err as NodeJS.ErrnoException).code}`);
+  }
+}
+
 export async function openApiserverSecurity(
   config: NodeConfig['apiserver'],
-  options: { serviceAccounts?: TokenAuthenticator; report: (message: string) => void },
+  options: { lookup: ServiceAccountLookup; report: (message: string) => void },
 ): Promise<ApiserverSecurity> {
   const clientCA = await readCertificates(config.clientCaFile, '--client-ca-file');
   const requestHeaderCA = config.requestHeader ? await readCertificates(config.requestHeader.clientCaFile, '--requestheader-client-ca-file') : [];
   const credentialFiles = await openCredentialFiles({ basicAuthFile: config.basicAuthFile, tokenAuthFile: config.tokenAuthFile, report: options.report });
+  const [signingKeyPem, verificationKeyPem] = await Promise.all([
+    readKey(config.serviceAccountSigningKeyFile, '--service-account-signing-key-file'),
+    readKey(config.serviceAccountKeyFile, '--service-account-key-file'),
+  ]);
+  const serviceAccountTokens = createServiceAccountTokens({
+    signingKeyPem,
+    verificationKeyPems: [verificationKeyPem],
+    issuer: config.serviceAccountIssuer,
+    ...(config.apiAudiences.length ? { apiAudiences: config.apiAudiences } : {}),
+    lookup: options.lookup,
+  });
   const modes = config.authorizationModes.map(authorizerFor);
   // kube-apiserver turns anonymous requests off when AlwaysAllow is configured.
   const anonymous = config.anonymousAuth && !config.authorizationModes.includes('AlwaysAllow');
@@ -51,12 +71,13 @@ export async function openApiserverSecurity(
     clientCA: () => clientCA,
     ...(config.requestHeader ? { requestHeader: { ...config.requestHeader, clientCA: () => requestHeaderCA } } : {}),
     credentialFiles,
-    ...(options.serviceAccounts ? { serviceAccounts: options.serviceAccounts } : {}),
+    serviceAccounts: serviceAccountTokens.authenticator,
     anonymous: () => anonymous,
   });
   return {
     pipeline: createRequestPipeline(authentication, authorizerChain(() => modes)),
     credentialFiles,
+    serviceAccountTokens,
     close: () => credentialFiles.close(),
   };
 }

@@ -14,7 +14,7 @@ import { createEtcdPeerServer, createEtcdServer } from '../etcd/server.js';
 import { closeServer } from '../http/listen.js';
 import { readServingTls } from '../http/tls-files.js';
 import { createKubeletHealthzServer, createKubeletReadOnlyServer, createKubeletServer } from '../kubelet/server.js';
-import type { RequestPipeline } from '../apiserver/filters/pipeline.js';
+import type { ApiserverSecurity } from './apiserver-security.js';
 import type { ControlPlane } from './control-plane.js';
 import type { HostInfo } from './host.js';
 import type { NodeConfig } from './node-config.js';
@@ -46,7 +46,7 @@ export interface ListenerDeps {
   host: HostInfo;
   version: VersionInfo;
   controlPlane: ControlPlane;
-  pipeline: RequestPipeline;
+  security: ApiserverSecurity;
   /** The URL of a service once it listens (etcd's peer port reports its own and the client port's). */
   urlOf: (key: ServiceKey) => string;
 }
@@ -76,7 +76,8 @@ export async function createServers(deps: ListenerDeps): Promise<{ tcp: Record<S
           version,
           registry: deps.controlPlane.registry,
           resources: deps.controlPlane.resources,
-          pipeline: deps.pipeline,
+          pipeline: deps.security.pipeline,
+          serviceAccountTokens: deps.security.serviceAccountTokens,
           serverAddress: () => deps.urlOf('apiserver').replace(/^https:\/\/127\.0\.0\.1/, `https://${host.defaultIp}`).replace(/^https:\/\//, ''),
         }),
       ),

@@ -23,6 +23,8 @@ export interface NodeConfig {
     basicAuthFile: string;
     tokenAuthFile: string;
     serviceAccountKeyFile: string;
+    /** --service-account-signing-key-file; MicroK8s 1.18 has none and signs with the key file. */
+    serviceAccountSigningKeyFile: string;
     serviceClusterIpRange: string;
     authorizationModes: string[];
     anonymousAuth: boolean;
@@ -154,6 +156,7 @@ export async function readNodeConfig(layout: DataDirLayout, ports: PortPolicy): 
       basicAuthFile: apiserver!.path('basic-auth-file', join(layout.credentials, 'basic_token.csv')),
       tokenAuthFile: apiserver!.path('token-auth-file', join(layout.credentials, 'known_tokens.csv')),
       serviceAccountKeyFile: apiserver!.path('service-account-key-file', cert('serviceaccount.key')),
+      serviceAccountSigningKeyFile: apiserver!.path('service-account-signing-key-file', apiserver!.path('service-account-key-file', cert('serviceaccount.key'))),
       serviceClusterIpRange: apiserver!.cidr('service-cluster-ip-range', '10.0.0.0/24'),
       authorizationModes: apiserver!.list('authorization-mode', ['AlwaysAllow'], AUTHORIZATION_MODES),
       anonymousAuth: apiserver!.bool('anonymous-auth', true),

@@ -100,7 +100,12 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     throw new SimError('EUSAGE', `unsupported Kubernetes version "${kubernetesVersion}": use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
   }
   // The servers' and the store's modules load while the PKI is checked (or its keys generated).
-  const modules = Promise.all([import('./listeners.js'), import('./control-plane.js'), import('./apiserver-security.js')]);
+  const modules = Promise.all([
+    import('./listeners.js'),
+    import('./control-plane.js'),
+    import('./apiserver-security.js'),
+    import('../apiserver/service-account-lookup.js'),
+  ]);
   modules.catch(() => undefined);
   const layout = dataDirLayout(options.dataDir);
   await prepareDataDir(layout);
@@ -132,16 +137,19 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     });
     for (const warning of credentials.warnings) process.emitWarning(warning);
 
-    const [{ createServers }, { openControlPlane }, { openApiserverSecurity }] = await modules;
+    const [{ createServers }, { openControlPlane }, { openApiserverSecurity }, { serviceAccountLookup }] = await modules;
     controlPlane = await openControlPlane({
       ...(options.ephemeral ? {} : { storeDir: layout.store }),
       serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
       argsFile: join(layout.args, 'kube-apiserver'),
     });
-    security = await openApiserverSecurity(config.apiserver, { report: (message) => process.emitWarning(message) });
+    security = await openApiserverSecurity(config.apiserver, {
+      lookup: serviceAccountLookup(controlPlane.resources, controlPlane.registry),
+      report: (message) => process.emitWarning(message),
+    });
     const services: ServiceStatus[] = [];
     const urlOf = (key: ServiceKey): string => services.find((s) => s.key === key)?.url ?? '';
-    const servers = await createServers({ config, host, version, urlOf, controlPlane, pipeline: security.pipeline });
+    const servers = await createServers({ config, host, version, urlOf, controlPlane, security });
     opened.push(...Object.values(servers.tcp), servers.containerd);
     const bound = SERVICES.filter((spec) => config.endpoints[spec.key]).map(async (spec) => {
       const endpoint = config.endpoints[spec.key]!;

@@ -10,6 +10,8 @@ import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupL
 import type { RequestContext, RequestPipeline } from '../filters/pipeline.js';
 import { validateListOptions } from './list-options.js';
 import { ANSWERED_REVIEWS, answerReview } from './reviews.js';
+import { answerTokenRequest } from './token-request.js';
+import type { ServiceAccountTokens } from '../../auth/authn/service-account/index.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
 import { applyPatch, decodePatch } from './patch.js';
 import { booleanParam, dryRunOf, fieldManagerOf, integerParam } from './query.js';
@@ -22,6 +24,7 @@ export interface ResourceEndpointsDeps {
   pipeline: RequestPipeline;
   /** The authenticated request (set by the pipeline's hook). */
   contextOf: (request: FastifyRequest) => RequestContext;
+  serviceAccountTokens: ServiceAccountTokens;
   /** host:port clients reach the apiserver at, for /api's serverAddressByClientCIDRs. */
   serverAddress: () => string;
 }
@@ -79,6 +82,10 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       return reply.code(201).send(answer);
     }
     if (!rt || rt.virtual || (!rt.namespaced && info.namespace && info.resource !== 'namespaces')) throw new StatusError(notFoundPath());
+    if (rt.group === '' && rt.plural === 'serviceaccounts' && info.subresource === 'token' && info.verb === 'create') {
+      const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
+      return reply.code(201).send(answerTokenRequest(deps.serviceAccountTokens, info.namespace, info.name, body));
+    }
     if (info.subresource && info.subresource !== 'status') throw new StatusError(notFoundPath());
     if (info.subresource === 'status' && !rt.subresources.includes('status')) throw new StatusError(notFoundPath());
     const verb = info.subresource === 'status' && info.verb === 'get' ? 'get' : info.verb;

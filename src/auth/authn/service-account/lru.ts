@@ -30,8 +30,4 @@ export class LruCache<K, V> {
   delete(key: K): void {
     this.#map.delete(key);
   }
-
-  clear(): void {
-    this.#map.clear();
-  }
 }
