@@ -3,7 +3,7 @@
 // admin's credentials.
 //   npm run bench api
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,13 +14,22 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = 32;
 const RESTART_OBJECTS = Number(process.env.BENCH_RESTART_OBJECTS ?? 100_000);
 
-function client(port, admin) {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca: admin.ca });
+/** A keep-alive client with one identity: `credential.authorization` (a header) and/or `credential.cert`/`key`. */
+function client(port, credential, keepAlive = true) {
+  const admin = credential;
+  const agent = new Agent({ keepAlive, maxSockets: CONCURRENCY, ca: admin.ca, ...(admin.cert ? { cert: admin.cert, key: admin.key } : {}) });
   const call = (method, path, body) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
-        { host: '127.0.0.1', port, method, path, agent, headers: { authorization: admin.authorization, accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) } },
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          agent,
+          headers: { ...(admin.authorization ? { authorization: admin.authorization } : {}), accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) },
+        },
         (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
@@ -70,6 +79,21 @@ async function fill(api, count, make) {
 function bareServer(dataDir) {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./bare-server.mjs', import.meta.url)), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve) => child.stdout.once('data', (c) => resolve({ child, port: Number(String(c).trim()) })));
+}
+
+/** A token, a client certificate and a service-account JWT for the same GET as the admin's password. */
+async function credentialKinds(dataDir, api) {
+  const { ca } = adminOf(dataDir);
+  const certs = join(dataDir, 'current/certs');
+  const [token] = readFileSync(join(dataDir, 'current/credentials/known_tokens.csv'), 'utf8').split(',');
+  await api.call('POST', '/api/v1/namespaces/bench/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bench' } });
+  const request = await api.call('POST', '/api/v1/namespaces/bench/serviceaccounts/bench/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+  const jwt = JSON.parse(request.body).status.token;
+  return {
+    'static token': { ca, authorization: `Bearer ${token}` },
+    'client certificate': { ca, cert: readFileSync(join(certs, 'client.crt')), key: readFileSync(join(certs, 'client.key')) },
+    'service-account JWT': { ca, authorization: `Bearer ${jwt}` },
+  };
 }
 
 const configMap = (name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { app: 'bench' } }, data: { payload: 'x'.repeat(100) } });
@@ -138,6 +162,20 @@ try {
   const bareGet = await throughput(() => baseline.call('GET', '/api/v1/namespaces/bench/pods/one'));
   const simGet = await throughput(() => api.call('GET', '/api/v1/namespaces/bench/pods/one'));
   rows.push(['GET one pod', `${simGet.toFixed(0)} req/s vs bare ${bareGet.toFixed(0)} req/s`, `ratio ${(simGet / bareGet).toFixed(2)}`, 'ratio >= 0.5']);
+
+  // The same GET with each kind of credential (the one above is the admin's password).
+  const kinds = await credentialKinds(dataDir, api);
+  for (const [kind, credential] of Object.entries(kinds)) {
+    const c = client(node.port, credential);
+    const rate = await throughput(() => c.call('GET', '/api/v1/namespaces/bench/pods/one'));
+    c.close();
+    rows.push([`GET one pod, ${kind}`, `${rate.toFixed(0)} req/s`, `ratio ${(rate / simGet).toFixed(2)} to password`, '']);
+  }
+  // New TLS connections (no keep-alive) with a client certificate.
+  const fresh = client(node.port, kinds['client certificate'], false);
+  const handshakes = await throughput(() => fresh.call('GET', '/version'));
+  fresh.close();
+  rows.push(['new TLS connections with a client certificate', `${handshakes.toFixed(0)} handshakes/s`, 'one GET /version each', '']);
 
   const bareCreate = await throughput((i) => baseline.call('POST', '/api/v1/namespaces/bench/configmaps', configMap(`b-${i}`)));
   const simCreate = await throughput((i) => api.call('POST', '/api/v1/namespaces/bench/configmaps', configMap(`c-${i}`)));

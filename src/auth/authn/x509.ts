@@ -50,21 +50,35 @@ export function nameAttributes(name: string, attribute: string): string[] {
  * that fails verification is an error (401); one without CN is no credential.
  */
 export function x509Authenticator(roots: () => readonly X509Certificate[]): { authenticate(chain: readonly X509Certificate[]): AuthnResult } {
+  // A connection presents one chain: its verification (an RSA signature check) is kept per chain
+  // and per set of roots, while the validity period is checked on every request.
+  const verified = new WeakMap<readonly X509Certificate[], { roots: readonly X509Certificate[]; result: AuthnResult }>();
   return {
     authenticate(chain) {
       const leaf = chain[0];
       if (!leaf) return NONE;
-      const failure = verifyClientChain(chain, roots());
-      if (failure) return { status: 'error', message: `verifying certificate ${describe(leaf)} failed: ${failure}` };
-      const name = nameAttributes(leaf.subject, 'CN')[0] ?? '';
-      if (name === '') return NONE;
-      const user: UserInfo = {
-        name,
-        uid: '',
-        groups: nameAttributes(leaf.subject, 'O'),
-        extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${createHash('sha256').update(leaf.raw).digest('hex')}`] },
-      };
-      return { status: 'ok', user };
+      const trusted = roots();
+      const cached = verified.get(chain);
+      const now = new Date();
+      if (cached && cached.roots === trusted && now <= new Date(leaf.validTo) && now >= new Date(leaf.validFrom)) return cached.result;
+      const result = authenticateChain(chain, trusted);
+      verified.set(chain, { roots: trusted, result });
+      return result;
     },
   };
+}
+
+function authenticateChain(chain: readonly X509Certificate[], roots: readonly X509Certificate[]): AuthnResult {
+  const leaf = chain[0]!;
+  const failure = verifyClientChain(chain, roots);
+  if (failure) return { status: 'error', message: `verifying certificate ${describe(leaf)} failed: ${failure}` };
+  const name = nameAttributes(leaf.subject, 'CN')[0] ?? '';
+  if (name === '') return NONE;
+  const user: UserInfo = {
+    name,
+    uid: '',
+    groups: nameAttributes(leaf.subject, 'O'),
+    extra: { 'authentication.kubernetes.io/credential-id': [`X509SHA256=${createHash('sha256').update(leaf.raw).digest('hex')}`] },
+  };
+  return { status: 'ok', user };
 }
