@@ -8,7 +8,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNode, type NodeStatus, type ServiceStatus } from './cluster/node.js';
+import { refreshOptInConfig } from './cluster/args/refresh-opt.js';
+import { ALWAYS_ALLOW_MODE, RBAC_MODE, startNode, type NodeStatus, type ServiceStatus } from './cluster/node.js';
 import type { ServiceKey } from './cluster/services.js';
 import { renderKubeconfig, type KubeconfigAuth } from './credentials/kubeconfig.js';
 import type { NodeCredentials } from './credentials/ensure-credentials.js';
@@ -26,6 +27,8 @@ export interface StartClusterOptions {
   kubernetesVersion?: string;
   /** Keep API objects in memory only; default: durable under `current/var/store`. */
   ephemeral?: boolean;
+  /** Start with --authorization-mode=RBAC,Node (true) or AlwaysAllow (false); default: as the args file says. */
+  rbac?: boolean;
 }
 
 /** Identities with a kubeconfig: MicroK8s' admin and its components. */
@@ -53,6 +56,10 @@ export interface Cluster {
   addUser(spec: UserSpec): Promise<AddedUser>;
   /** Removes a user's tokens and passwords (a certificate handed out stays valid until it expires). */
   removeUser(name: string): Promise<void>;
+  /** `microk8s enable rbac`: --authorization-mode=RBAC,Node at once, with the default roles and bindings. */
+  enableRbac(): Promise<void>;
+  /** `microk8s disable rbac`: back to AlwaysAllow; the default RBAC objects are removed. */
+  disableRbac(): Promise<void>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -75,6 +82,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
       ephemeralPorts: options.ephemeralPorts ?? temporary,
       portOffset: options.portOffset ?? 0,
       ephemeral: options.ephemeral ?? false,
+      ...(options.rbac !== undefined ? { rbac: options.rbac } : {}),
       ...(options.kubernetesVersion ? { kubernetesVersion: options.kubernetesVersion } : {}),
     });
   } catch (err) {
@@ -133,6 +141,14 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     async removeUser(name) {
       await removeUser(node.userFiles, name);
       await node.reloadCredentials();
+    },
+    async enableRbac() {
+      await refreshOptInConfig(join(node.layout.args, 'kube-apiserver'), 'authorization-mode', RBAC_MODE);
+      await node.reloadAuthorization();
+    },
+    async disableRbac() {
+      await refreshOptInConfig(join(node.layout.args, 'kube-apiserver'), 'authorization-mode', ALWAYS_ALLOW_MODE);
+      await node.reloadAuthorization();
     },
     stop,
     [Symbol.asyncDispose]: stop,

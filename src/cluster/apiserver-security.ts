@@ -6,6 +6,10 @@ import { createAuthentication } from '../auth/authn/index.js';
 import { createServiceAccountTokens, type ServiceAccountLookup, type ServiceAccountTokens } from '../auth/authn/service-account/index.js';
 import { alwaysAllow, alwaysDeny, authorizerChain } from '../auth/authz/chain.js';
 import type { Authorizer } from '../auth/authz/types.js';
+import { rbacAuthorizer } from '../auth/authz/rbac/authorizer.js';
+import { watchPolicy } from '../auth/authz/rbac/watch-policy.js';
+import type { ResourceStore } from '../registry/generic/resource-store.js';
+import type { Registry } from '../registry/index.js';
 import { SimError } from '../sim-error.js';
 import type { NodeConfig } from './node-config.js';
 
@@ -14,6 +18,8 @@ export interface ApiserverSecurity {
   pipeline: RequestPipeline;
   credentialFiles: CredentialFiles;
   serviceAccountTokens: ServiceAccountTokens;
+  /** Switches --authorization-mode at run time (enable/disable rbac), as an apiserver restart would. */
+  setAuthorizationModes(modes: readonly string[]): void;
   close(): void;
 }
 
@@ -29,14 +35,8 @@ async function readCertificates(file: string, flag: string): Promise<X509Certifi
   return blocks.map((pem) => new X509Certificate(pem));
 }
 
-/** A mode not simulated yet gives no opinion, so only system:masters is allowed under it. */
+/** A mode not simulated yet (Node, Webhook, ABAC) gives no opinion. */
 const NO_OPINION: Authorizer = { authorize: () => ({ decision: 'NoOpinion', reason: '' }) };
-
-function authorizerFor(mode: string): Authorizer {
-  if (mode === 'AlwaysAllow') return alwaysAllow;
-  if (mode === 'AlwaysDeny') return alwaysDeny;
-  return NO_OPINION;
-}
 
 async function readKey(file: string, flag: string): Promise<string> {
   try {
@@ -48,7 +48,7 @@ async function readKey(file: string, flag: string): Promise<string> {
 
 export async function openApiserverSecurity(
   config: NodeConfig['apiserver'],
-  options: { lookup: ServiceAccountLookup; report: (message: string) => void },
+  options: { lookup: ServiceAccountLookup; report: (message: string) => void; resources: ResourceStore; registry: Registry },
 ): Promise<ApiserverSecurity> {
   const clientCA = await readCertificates(config.clientCaFile, '--client-ca-file');
   const requestHeaderCA = config.requestHeader ? await readCertificates(config.requestHeader.clientCaFile, '--requestheader-client-ca-file') : [];
@@ -64,9 +64,18 @@ export async function openApiserverSecurity(
     ...(config.apiAudiences.length ? { apiAudiences: config.apiAudiences } : {}),
     lookup: options.lookup,
   });
-  const modes = config.authorizationModes.map(authorizerFor);
-  // kube-apiserver turns anonymous requests off when AlwaysAllow is configured.
-  const anonymous = config.anonymousAuth && !config.authorizationModes.includes('AlwaysAllow');
+  const policy = watchPolicy(options.resources, options.registry);
+  const rbac = rbacAuthorizer(policy.cache);
+  const authorizerFor = (mode: string): Authorizer =>
+    mode === 'AlwaysAllow' ? alwaysAllow : mode === 'AlwaysDeny' ? alwaysDeny : mode === 'RBAC' ? rbac : NO_OPINION;
+  let modes: Authorizer[] = [];
+  let anonymous = false;
+  const setAuthorizationModes = (names: readonly string[]): void => {
+    modes = names.map(authorizerFor);
+    // kube-apiserver turns anonymous requests off when AlwaysAllow is configured.
+    anonymous = config.anonymousAuth && !names.includes('AlwaysAllow');
+  };
+  setAuthorizationModes(config.authorizationModes);
   const authentication = createAuthentication({
     clientCA: () => clientCA,
     ...(config.requestHeader ? { requestHeader: { ...config.requestHeader, clientCA: () => requestHeaderCA } } : {}),
@@ -78,6 +87,10 @@ export async function openApiserverSecurity(
     pipeline: createRequestPipeline(authentication, authorizerChain(() => modes)),
     credentialFiles,
     serviceAccountTokens,
-    close: () => credentialFiles.close(),
+    setAuthorizationModes,
+    close: () => {
+      credentialFiles.close();
+      policy.stop();
+    },
   };
 }

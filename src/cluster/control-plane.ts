@@ -1,6 +1,7 @@
 import { bootstrapObjects } from '../apiserver/bootstrap.js';
 import { runNamespaceController } from '../components/controllers/namespace.js';
 import { runServiceAccountController } from '../components/controllers/service-account.js';
+import { runClusterRoleAggregation } from '../components/controllers/clusterrole-aggregation.js';
 import { createClusterIPAllocator, firstServiceIP, parseIpv4Cidr } from '../registry/generic/cluster-ip.js';
 import { ResourceStore } from '../registry/generic/resource-store.js';
 import { createRegistry, type Registry } from '../registry/index.js';
@@ -38,7 +39,11 @@ export async function openControlPlane(options: { storeDir?: string; serviceClus
     serviceIP,
     async start(apiserver) {
       await bootstrapObjects({ store: resources!, registry, serviceIP, ...apiserver });
-      stops.push(runNamespaceController(resources!, registry), runServiceAccountController(resources!, registry));
+      stops.push(
+        runNamespaceController(resources!, registry),
+        runServiceAccountController(resources!, registry),
+        runClusterRoleAggregation(resources!, registry),
+      );
     },
     async close() {
       for (const stop of stops) stop();

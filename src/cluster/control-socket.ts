@@ -7,11 +7,13 @@ import { SimError } from '../sim-error.js';
  * node for its status or tells it to stop: one JSON request line, one JSON
  * answer line. Reachable only by users who can reach the data directory.
  */
-export type ControlRequest = { op: 'status' } | { op: 'stop' };
+export type ControlRequest = { op: 'status' } | { op: 'stop' } | { op: 'reload' };
 
 export interface ControlHandlers {
   status(): unknown;
   stop(): Promise<void>;
+  /** Applies the args files again (what a service restart does in MicroK8s). */
+  reload(): Promise<unknown>;
 }
 
 export async function serveControl(path: string, handlers: ControlHandlers): Promise<Server> {
@@ -34,6 +36,11 @@ export async function serveControl(path: string, handlers: ControlHandlers): Pro
       else if (request.op === 'stop') {
         handlers.stop().then(
           () => socket.end(JSON.stringify({ stopped: true }) + '\n'),
+          (err: Error) => socket.end(JSON.stringify({ error: err.message }) + '\n'),
+        );
+      } else if (request.op === 'reload') {
+        handlers.reload().then(
+          (status) => socket.end(JSON.stringify(status) + '\n'),
           (err: Error) => socket.end(JSON.stringify({ error: err.message }) + '\n'),
         );
       } else socket.end(JSON.stringify({ error: 'unknown op' }) + '\n');

@@ -15,6 +15,7 @@ import type { ApiserverSecurity } from './apiserver-security.js';
 import type { ControlPlane } from './control-plane.js';
 import type { Serving } from './listeners.js';
 import { acquireLock } from './lock.js';
+import { refreshOptInConfig } from './args/refresh-opt.js';
 import { ensureArgsFiles, readNodeConfig, type NodeConfig } from './node-config.js';
 import { SERVICES, type ServiceKey } from './services.js';
 
@@ -29,7 +30,12 @@ export interface NodeOptions {
   kubernetesVersion?: string;
   /** Keep the objects in memory only (`--ephemeral`); default: durable under current/var/store. */
   ephemeral?: boolean;
+  /** Sets --authorization-mode in the args before start: RBAC,Node (true) or AlwaysAllow (false). */
+  rbac?: boolean;
 }
+
+export const RBAC_MODE = 'RBAC,Node';
+export const ALWAYS_ALLOW_MODE = 'AlwaysAllow';
 
 export interface ServiceStatus {
   key: ServiceKey;
@@ -66,6 +72,8 @@ export interface RunningNode {
   userFiles: UserFiles;
   /** Reads the credential files again now (the watcher would, a moment later). */
   reloadCredentials(): Promise<void>;
+  /** Applies kube-apiserver's --authorization-mode from its args file again (enable/disable rbac). */
+  reloadAuthorization(): Promise<NodeStatus>;
   stop(): Promise<void>;
 }
 
@@ -105,6 +113,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     import('./control-plane.js'),
     import('./apiserver-security.js'),
     import('../apiserver/service-account-lookup.js'),
+    import('../apiserver/rbac-bootstrap.js'),
   ]);
   modules.catch(() => undefined);
   const layout = dataDirLayout(options.dataDir);
@@ -124,6 +133,9 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     const host = detectHost();
     await ensurePki(layout.certs, join(PACKAGE_ROOT, 'certs-template'), { hostname: host.hostname, ips: host.ips });
     await ensureArgsFiles(layout, PACKAGE_ROOT);
+    if (options.rbac !== undefined) {
+      await refreshOptInConfig(join(layout.args, 'kube-apiserver'), 'authorization-mode', options.rbac ? RBAC_MODE : ALWAYS_ALLOW_MODE);
+    }
     const config = await readNodeConfig(layout, { offset: options.portOffset ?? 0, ephemeral: options.ephemeralPorts ?? false });
     const caPem = await readFile(config.apiserver.clientCaFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
       throw new SimError('EPKI', `cannot read ${config.apiserver.clientCaFile} (--client-ca-file): ${err.code}`);
@@ -137,7 +149,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     });
     for (const warning of credentials.warnings) process.emitWarning(warning);
 
-    const [{ createServers }, { openControlPlane }, { openApiserverSecurity }, { serviceAccountLookup }] = await modules;
+    const [{ createServers }, { openControlPlane }, { openApiserverSecurity }, { serviceAccountLookup }, { reconcileBootstrapPolicy, removeBootstrapPolicy }] =
+      await modules;
     controlPlane = await openControlPlane({
       ...(options.ephemeral ? {} : { storeDir: layout.store }),
       serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
@@ -146,6 +159,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     security = await openApiserverSecurity(config.apiserver, {
       lookup: serviceAccountLookup(controlPlane.resources, controlPlane.registry),
       report: (message) => process.emitWarning(message),
+      resources: controlPlane.resources,
+      registry: controlPlane.registry,
     });
     const services: ServiceStatus[] = [];
     const urlOf = (key: ServiceKey): string => services.find((s) => s.key === key)?.url ?? '';
@@ -192,7 +207,19 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         await lock.release();
         resolveStopped();
       })());
-    control = await serveControl(layout.controlSocket, { status: () => status, stop });
+    const rbacActive = (modes: readonly string[]): boolean => modes.includes('RBAC');
+    const reloadAuthorization = async (): Promise<NodeStatus> => {
+      const fresh = await readNodeConfig(layout, { offset: options.portOffset ?? 0, ephemeral: options.ephemeralPorts ?? false });
+      const before = status.authorizationModes;
+      const after = fresh.apiserver.authorizationModes;
+      security!.setAuthorizationModes(after);
+      status.authorizationModes = after;
+      if (rbacActive(after)) await reconcileBootstrapPolicy(controlPlane!.resources, controlPlane!.registry);
+      else if (rbacActive(before)) await removeBootstrapPolicy(controlPlane!.resources, controlPlane!.registry);
+      return status;
+    };
+    if (rbacActive(status.authorizationModes)) await reconcileBootstrapPolicy(controlPlane.resources, controlPlane.registry);
+    control = await serveControl(layout.controlSocket, { status: () => status, stop, reload: reloadAuthorization });
     sockets.push(layout.controlSocket);
     const credentialFiles = security.credentialFiles;
     return {
@@ -206,6 +233,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       ports,
       userFiles: userFilesOf(layout, config),
       reloadCredentials: () => credentialFiles.reload(),
+      reloadAuthorization,
       stop,
     };
   } catch (err) {

@@ -23,3 +23,10 @@ export async function stopRunningNode(dataDir: string): Promise<boolean> {
   process.kill(pid, 'SIGTERM');
   return true;
 }
+
+/** Tells a running node to apply its args files again; undefined when none runs. */
+export async function reloadNode(dataDir: string): Promise<NodeStatus | undefined> {
+  const answer = await askControl<NodeStatus & { error?: string }>(dataDirLayout(dataDir).controlSocket, { op: 'reload' });
+  if (answer?.error) throw new Error(answer.error);
+  return answer;
+}

@@ -15,10 +15,11 @@ export function authorizerChain(modes: () => readonly Authorizer[]): Authorizer 
         if (result.decision !== 'NoOpinion') return result;
         if (result.reason) reasons.push(result.reason);
       }
-      return { decision: 'NoOpinion', reason: reasons.join(', ') };
+      return { decision: 'NoOpinion', reason: reasons.join('\n') };
     },
   };
 }
 
 export const alwaysAllow: Authorizer = { authorize: () => ({ decision: 'Allow', reason: '' }) };
-export const alwaysDeny: Authorizer = { authorize: () => ({ decision: 'Deny', reason: 'Everything is forbidden.' }) };
+/** AlwaysDeny gives no opinion (so a later mode could still allow), with upstream's reason. */
+export const alwaysDeny: Authorizer = { authorize: () => ({ decision: 'NoOpinion', reason: 'Everything is forbidden.' }) };

@@ -6,9 +6,18 @@ import type { Attributes } from './types.js';
  * responsewriters.Forbidden: resource and non-resource forms, cluster scope
  * or namespace, and `: <reason>` when the authorizers gave one.
  */
+/** The message is HTML-escaped as upstream writes it (&, <, >). */
+const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 export function forbiddenStatus(attributes: Attributes, reason: string): Status {
   const user = attributes.user.name;
   const suffix = reason ? `: ${reason}` : '';
+  const status = buildForbidden(attributes, user, suffix);
+  status.message = escape(status.message);
+  return status;
+}
+
+function buildForbidden(attributes: Attributes, user: string, suffix: string): Status {
   if (!attributes.isResourceRequest) {
     return failureStatus(403, 'Forbidden', `forbidden: User "${user}" cannot ${attributes.verb} path "${attributes.path}"${suffix}`, {});
   }
