@@ -1,6 +1,7 @@
 import { dataDirLayout } from '../cluster/data-dir.js';
 import { readNodeConfig } from '../cluster/node-config.js';
 import { userFilesOf } from '../cluster/node.js';
+import { reloadNode } from '../cluster/remote-node.js';
 import { addUser, removeUser, type UserAuth } from '../credentials/users.js';
 import { SimError } from '../sim-error.js';
 import { parseCommandArgs } from './args.js';
@@ -39,6 +40,8 @@ export async function addUserCommand(dataDir: string, argv: string[]): Promise<n
   if (!AUTHS.includes(auth)) throw new SimError('EUSAGE', `--auth must be one of ${AUTHS.join(', ')}`);
   const groups = (values.group as unknown as string[] | undefined) ?? [];
   const added = await addUser(await userFiles(dataDir), { name, groups, auth });
+  // A running node takes the new credential now rather than when its file watcher fires.
+  await reloadNode(dataDir);
   process.stdout.write(added.kubeconfig);
   return 0;
 }
@@ -52,6 +55,7 @@ export async function removeUserCommand(dataDir: string, argv: string[]): Promis
   }
   if (!name) throw new SimError('EUSAGE', 'remove-user needs a user name');
   const { removedLines, removedCertificate } = await removeUser(await userFiles(dataDir), name);
+  await reloadNode(dataDir);
   if (removedLines === 0 && !removedCertificate) throw new SimError('EUSAGE', `no user "${name}" in the credential files`);
   console.log(`Removed ${name}: ${removedLines} credential line(s)${removedCertificate ? ' and its certificate files' : ''}.`);
   return 0;

@@ -219,7 +219,12 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       return status;
     };
     if (rbacActive(status.authorizationModes)) await reconcileBootstrapPolicy(controlPlane.resources, controlPlane.registry);
-    control = await serveControl(layout.controlSocket, { status: () => status, stop, reload: reloadAuthorization });
+    // A reload applies the args and credential files again, as a restart of the apiserver would.
+    const reload = async (): Promise<NodeStatus> => {
+      await security!.credentialFiles.reload();
+      return reloadAuthorization();
+    };
+    control = await serveControl(layout.controlSocket, { status: () => status, stop, reload });
     sockets.push(layout.controlSocket);
     const credentialFiles = security.credentialFiles;
     return {
