@@ -13,6 +13,7 @@ import { handleWatchUpgrades } from './endpoints/watch-websocket.js';
 import { registerVersion } from './version.js';
 import { registerServiceAccountIssuerDiscovery } from './service-account-issuer.js';
 import type { ServiceAccountTokens } from '../auth/authn/service-account/index.js';
+import type { PolicySource } from '../auth/authz/rbac/authorizer.js';
 
 export interface ApiServerDeps {
   tls: ServingTls;
@@ -22,6 +23,7 @@ export interface ApiServerDeps {
   /** Authentication, impersonation and authorization, run before every handler. */
   pipeline: RequestPipeline;
   serviceAccountTokens: ServiceAccountTokens;
+  policy: PolicySource;
   /** host:port of the apiserver as the cluster reaches it. */
   serverAddress: () => string;
 }
@@ -59,6 +61,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     pipeline: deps.pipeline,
     contextOf,
     serviceAccountTokens: deps.serviceAccountTokens,
+    policy: deps.policy,
   });
   registerServiceAccountIssuerDiscovery(app, deps.serviceAccountTokens);
   handleWatchUpgrades(app.server, { registry: deps.registry, store: deps.resources, pipeline: deps.pipeline });

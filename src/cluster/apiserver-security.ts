@@ -6,7 +6,7 @@ import { createAuthentication } from '../auth/authn/index.js';
 import { createServiceAccountTokens, type ServiceAccountLookup, type ServiceAccountTokens } from '../auth/authn/service-account/index.js';
 import { alwaysAllow, alwaysDeny, authorizerChain } from '../auth/authz/chain.js';
 import type { Authorizer } from '../auth/authz/types.js';
-import { rbacAuthorizer } from '../auth/authz/rbac/authorizer.js';
+import { rbacAuthorizer, type PolicySource } from '../auth/authz/rbac/authorizer.js';
 import { watchPolicy } from '../auth/authz/rbac/watch-policy.js';
 import type { ResourceStore } from '../registry/generic/resource-store.js';
 import type { Registry } from '../registry/index.js';
@@ -20,6 +20,8 @@ export interface ApiserverSecurity {
   serviceAccountTokens: ServiceAccountTokens;
   /** Switches --authorization-mode at run time (enable/disable rbac), as an apiserver restart would. */
   setAuthorizationModes(modes: readonly string[]): void;
+  /** RBAC's view of the roles and bindings (for escalation checks). */
+  policy: PolicySource;
   close(): void;
 }
 
@@ -88,6 +90,7 @@ export async function openApiserverSecurity(
     credentialFiles,
     serviceAccountTokens,
     setAuthorizationModes,
+    policy: policy.cache,
     close: () => {
       credentialFiles.close();
       policy.stop();

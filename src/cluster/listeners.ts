@@ -78,6 +78,7 @@ export async function createServers(deps: ListenerDeps): Promise<{ tcp: Record<S
           resources: deps.controlPlane.resources,
           pipeline: deps.security.pipeline,
           serviceAccountTokens: deps.security.serviceAccountTokens,
+          policy: deps.security.policy,
           serverAddress: () => deps.urlOf('apiserver').replace(/^https:\/\/127\.0\.0\.1/, `https://${host.defaultIp}`).replace(/^https:\/\//, ''),
         }),
       ),

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, methodNotSupported, notFoundPath, StatusError, successStatus } from '../../api/status.js';
 import type { Registry } from '../../registry/index.js';
-import type { ListOptions, ListResult, ResourceStore } from '../../registry/generic/resource-store.js';
+import type { ListOptions, ListResult, ResourceStore, WriteOptions } from '../../registry/generic/resource-store.js';
+import type { PolicySource } from '../../auth/authz/rbac/authorizer.js';
+import { rbacAdmission } from './rbac-admission.js';
 import { metaOf } from '../../registry/generic/object-meta.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
@@ -25,6 +27,7 @@ export interface ResourceEndpointsDeps {
   /** The authenticated request (set by the pipeline's hook). */
   contextOf: (request: FastifyRequest) => RequestContext;
   serviceAccountTokens: ServiceAccountTokens;
+  policy: PolicySource;
   /** host:port clients reach the apiserver at, for /api's serverAddressByClientCIDRs. */
   serverAddress: () => string;
 }
@@ -116,12 +119,12 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       case 'watch':
         return watch(rt, namespace, name, request, reply, query);
       case 'create': {
-        const object = await store.create(rt, namespace, await decodeObject(request.body as Buffer, request.headers['content-type']), options(query));
+        const object = await store.create(rt, namespace, await decodeObject(request.body as Buffer, request.headers['content-type']), options(query, rt, request));
         return reply.code(201).send(withTypeMeta(object, rt));
       }
       case 'update': {
         const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
-        const updated = await store.update(rt, namespace, name, body, { ...options(query), ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+        const updated = await store.update(rt, namespace, name, body, { ...options(query, rt, request), ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}) });
         return withTypeMeta(updated, rt);
       }
       case 'patch':
@@ -143,15 +146,16 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
     }
   };
 
-  function options(query: Query): { dryRun: boolean } {
+  function options(query: Query, rt?: ResourceType, request?: FastifyRequest): WriteOptions {
     fieldManagerOf(query);
-    return { dryRun: dryRunOf(query) };
+    const admit = rt && request ? rbacAdmission(rt, deps.contextOf(request).user, deps.pipeline.authorizer, deps.policy) : undefined;
+    return { dryRun: dryRunOf(query), ...(admit ? { admit } : {}) };
   }
 
   function patch(rt: ResourceType, namespace: string, name: string, info: RequestInfo, request: FastifyRequest, query: Query): Promise<KubeObject> {
     const decoded = decodePatch(request.body as Buffer | undefined, request.headers['content-type']);
     return store.update(rt, namespace, name, (current) => applyPatch(current, decoded), {
-      ...options(query),
+      ...options(query, rt, request),
       ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}),
     });
   }

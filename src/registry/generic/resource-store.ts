@@ -40,6 +40,8 @@ export interface ListResult<T = KubeObject> {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Admission of the object about to be written (and the object it replaces); a StatusError refuses it. */
+  admit?: (object: KubeObject, old?: KubeObject) => void;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -313,6 +315,7 @@ export class ResourceStore {
       if (rt.subresources.includes('status')) delete object.status;
       rt.defaults?.(object, this.defaulting);
       this.validate(rt, object);
+      options.admit?.(object);
       const key = this.key(rt, namespace, meta.name!);
       if (options.dryRun) {
         if (this.store.range(key).kvs.length > 0) throw new StatusError(alreadyExists(groupResource(rt), meta.name!));
@@ -357,6 +360,7 @@ export class ResourceStore {
       const wantedRv = metaOf(incoming).resourceVersion;
       if (wantedRv && wantedRv !== String(kv.modRevision)) throw new StatusError(conflict(gr, name));
       const next = this.prepareUpdate(rt, old, incoming, options.subresource);
+      options.admit?.(next, old);
       metaOf(next).resourceVersion = String(kv.modRevision);
       // An update that changes nothing writes nothing, and keeps the resourceVersion.
       if (isDeepStrictEqual(stripVolatile(next), stripVolatile(old)) || options.dryRun) return next;
