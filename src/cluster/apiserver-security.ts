@@ -4,8 +4,8 @@ import { createRequestPipeline, type RequestPipeline } from '../apiserver/filter
 import { openCredentialFiles, type CredentialFiles } from '../auth/authn/credential-files.js';
 import { createAuthentication } from '../auth/authn/index.js';
 import { createServiceAccountTokens, type ServiceAccountLookup, type ServiceAccountTokens } from '../auth/authn/service-account/index.js';
-import { alwaysAllow, alwaysDeny, authorizerChain } from '../auth/authz/chain.js';
-import type { Authorizer } from '../auth/authz/types.js';
+import { alwaysAllow, alwaysDeny, authorizerChain, rulesForChain } from '../auth/authz/chain.js';
+import type { Authorizer, RuleResolver } from '../auth/authz/types.js';
 import { rbacAuthorizer, type PolicySource } from '../auth/authz/rbac/authorizer.js';
 import { watchPolicy } from '../auth/authz/rbac/watch-policy.js';
 import type { ResourceStore } from '../registry/generic/resource-store.js';
@@ -37,8 +37,11 @@ async function readCertificates(file: string, flag: string): Promise<X509Certifi
   return blocks.map((pem) => new X509Certificate(pem));
 }
 
-/** A mode not simulated yet (Node, Webhook, ABAC) gives no opinion. */
-const NO_OPINION: Authorizer = { authorize: () => ({ decision: 'NoOpinion', reason: '' }) };
+/** A mode not simulated yet (Node, Webhook, ABAC) gives no opinion and lists no rules. */
+const NO_OPINION: Authorizer & RuleResolver = {
+  authorize: () => ({ decision: 'NoOpinion', reason: '' }),
+  rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] }),
+};
 
 async function readKey(file: string, flag: string): Promise<string> {
   try {
@@ -68,9 +71,9 @@ export async function openApiserverSecurity(
   });
   const policy = watchPolicy(options.resources, options.registry);
   const rbac = rbacAuthorizer(policy.cache);
-  const authorizerFor = (mode: string): Authorizer =>
+  const authorizerFor = (mode: string): Authorizer & RuleResolver =>
     mode === 'AlwaysAllow' ? alwaysAllow : mode === 'AlwaysDeny' ? alwaysDeny : mode === 'RBAC' ? rbac : NO_OPINION;
-  let modes: Authorizer[] = [];
+  let modes: (Authorizer & RuleResolver)[] = [];
   let anonymous = false;
   const setAuthorizationModes = (names: readonly string[]): void => {
     modes = names.map(authorizerFor);
@@ -86,7 +89,7 @@ export async function openApiserverSecurity(
     anonymous: () => anonymous,
   });
   return {
-    pipeline: createRequestPipeline(authentication, authorizerChain(() => modes)),
+    pipeline: createRequestPipeline(authentication, authorizerChain(() => modes), (user, namespace) => rulesForChain(() => modes, user, namespace)),
     credentialFiles,
     serviceAccountTokens,
     setAuthorizationModes,

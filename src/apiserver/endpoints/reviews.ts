@@ -48,8 +48,15 @@ function reviewAttributes(user: UserInfo, spec: Json, namespace?: string): Attri
   return { user, verb: str(nonResource!.verb), isResourceRequest: false, path: str(nonResource!.path), namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '' };
 }
 
-/** The review kinds answered here; SelfSubjectRulesReview waits for the RBAC engine. */
-export const ANSWERED_REVIEWS = new Set(['selfsubjectreviews', 'tokenreviews', 'selfsubjectaccessreviews', 'subjectaccessreviews', 'localsubjectaccessreviews']);
+/** The review kinds answered here. */
+export const ANSWERED_REVIEWS = new Set([
+  'selfsubjectreviews',
+  'tokenreviews',
+  'selfsubjectaccessreviews',
+  'subjectaccessreviews',
+  'localsubjectaccessreviews',
+  'selfsubjectrulesreviews',
+]);
 
 /**
  * The create-only review kinds: SelfSubjectReview (`kubectl auth whoami`),
@@ -88,6 +95,14 @@ export function answerReview(rt: ResourceType, body: KubeObject, namespace: stri
       if (decision.decision === 'Deny') status.denied = true;
       if (decision.reason) status.reason = decision.reason;
       return { ...review, ...(local ? { metadata: { ...obj(review.metadata), namespace } } : {}), spec, status };
+    }
+    case 'selfsubjectrulesreviews': {
+      const ns = str(spec.namespace);
+      if (!ns) throw new StatusError(badRequest('no namespace on request'));
+      const rules = pipeline.rulesFor(context.user, ns);
+      const status: Json = { resourceRules: rules.resourceRules, nonResourceRules: rules.nonResourceRules, incomplete: rules.incomplete };
+      if (rules.errors.length) status.evaluationError = rules.errors.join(', ');
+      return { ...review, spec, status };
     }
     default:
       return undefined;

@@ -3,7 +3,7 @@ import { StatusError, unauthorized, type Status } from '../../api/status.js';
 import type { Authentication } from '../../auth/authn/index.js';
 import type { UserInfo } from '../../auth/authn/types.js';
 import { forbiddenStatus } from '../../auth/authz/forbidden.js';
-import type { Attributes, Authorizer } from '../../auth/authz/types.js';
+import type { Attributes, Authorizer, RulesForResult } from '../../auth/authz/types.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import { impersonate, impersonationHeaders } from './impersonation.js';
 import { authnRequestOf } from './request-user.js';
@@ -18,6 +18,8 @@ export interface RequestPipeline {
   admit(raw: IncomingMessage): RequestContext;
   /** The authorizer, for access reviews. */
   authorizer: Authorizer;
+  /** What a user may do in a namespace (SelfSubjectRulesReview). */
+  rulesFor(user: UserInfo, namespace: string): RulesForResult;
   authentication: Authentication;
 }
 
@@ -40,13 +42,18 @@ export function attributesOf(user: UserInfo, info: RequestInfo): Attributes {
  * The front of k8s.io/apiserver's handler chain, in its order:
  * authentication (401), impersonation, authorization (403).
  */
-export function createRequestPipeline(authentication: Authentication, authorizer: Authorizer): RequestPipeline {
+export function createRequestPipeline(
+  authentication: Authentication,
+  authorizer: Authorizer,
+  rulesFor: (user: UserInfo, namespace: string) => RulesForResult,
+): RequestPipeline {
   const end = (status: Status): never => {
     throw new StatusError(status);
   };
   return {
     authorizer,
     authentication,
+    rulesFor,
     admit(raw) {
       const result = authentication.authenticate(authnRequestOf(raw));
       if (result.status !== 'ok') return end(unauthorized());

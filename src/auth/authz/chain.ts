@@ -1,4 +1,29 @@
-import type { Attributes, AuthorizationResult, Authorizer } from './types.js';
+import type { UserInfo } from '../authn/types.js';
+import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesForResult } from './types.js';
+
+const EVERYTHING: RulesForResult = {
+  resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+  nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+  incomplete: false,
+  errors: [],
+};
+
+/** The rules of a chain: every resolver's, after the privileged group's; a mode that cannot list makes the answer incomplete. */
+export function rulesForChain(modes: () => readonly (Authorizer & Partial<RuleResolver>)[], user: UserInfo, namespace: string): RulesForResult {
+  const result: RulesForResult = { resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] };
+  const parts = user.groups.includes('system:masters') ? [EVERYTHING] : [];
+  for (const mode of modes()) {
+    if (mode.rulesFor) parts.push(mode.rulesFor(user, namespace));
+    else result.incomplete = true;
+  }
+  for (const part of parts) {
+    result.resourceRules.push(...part.resourceRules);
+    result.nonResourceRules.push(...part.nonResourceRules);
+    result.incomplete ||= part.incomplete;
+    result.errors.push(...part.errors);
+  }
+  return result;
+}
 
 /**
  * The authorizer chain: the `system:masters` group first (always allowed),
@@ -20,6 +45,9 @@ export function authorizerChain(modes: () => readonly Authorizer[]): Authorizer 
   };
 }
 
-export const alwaysAllow: Authorizer = { authorize: () => ({ decision: 'Allow', reason: '' }) };
+export const alwaysAllow: Authorizer & RuleResolver = { authorize: () => ({ decision: 'Allow', reason: '' }), rulesFor: () => EVERYTHING };
 /** AlwaysDeny gives no opinion (so a later mode could still allow), with upstream's reason. */
-export const alwaysDeny: Authorizer = { authorize: () => ({ decision: 'NoOpinion', reason: 'Everything is forbidden.' }) };
+export const alwaysDeny: Authorizer & RuleResolver = {
+  authorize: () => ({ decision: 'NoOpinion', reason: 'Everything is forbidden.' }),
+  rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] }),
+};

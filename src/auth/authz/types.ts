@@ -25,3 +25,16 @@ export interface AuthorizationResult {
 export interface Authorizer {
   authorize(attributes: Attributes): AuthorizationResult;
 }
+
+/** What a user may do in a namespace, as SelfSubjectRulesReview reports it. */
+export interface RulesForResult {
+  resourceRules: { verbs: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }[];
+  nonResourceRules: { verbs: string[]; nonResourceURLs?: string[] }[];
+  incomplete: boolean;
+  errors: string[];
+}
+
+/** An authorizer that can list a user's rules (authorizer.RuleResolver). */
+export interface RuleResolver {
+  rulesFor(user: import('../authn/types.js').UserInfo, namespace: string): RulesForResult;
+}

@@ -1,5 +1,5 @@
 import type { UserInfo } from '../../authn/types.js';
-import type { Attributes, AuthorizationResult, Authorizer } from '../types.js';
+import type { Attributes, AuthorizationResult, Authorizer, RuleResolver, RulesForResult } from '../types.js';
 import { ruleAllows, type PolicyRule } from './rules.js';
 
 export interface Subject {
@@ -99,8 +99,25 @@ export function visitRulesFor(source: PolicySource, user: UserInfo, namespace: s
  * The RBAC authorizer: Allow with the binding that granted it, else NoOpinion
  * (RBAC never denies) with the resolution errors as reason.
  */
-export function rbacAuthorizer(source: PolicySource): Authorizer {
+export function rbacAuthorizer(source: PolicySource): Authorizer & RuleResolver {
   return {
+    rulesFor(user, namespace): RulesForResult {
+      const result: RulesForResult = { resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] };
+      result.errors = visitRulesFor(source, user, namespace, ({ rule }) => {
+        if (rule.nonResourceURLs?.length) result.nonResourceRules.push({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs });
+        if (rule.resources?.length) {
+          result.resourceRules.push({
+            verbs: rule.verbs,
+            apiGroups: rule.apiGroups ?? [],
+            resources: rule.resources,
+            ...(rule.resourceNames?.length ? { resourceNames: rule.resourceNames } : {}),
+          });
+        }
+        return true;
+      });
+      result.incomplete = result.errors.length > 0;
+      return result;
+    },
     authorize(attributes: Attributes): AuthorizationResult {
       let allowed: RuleVisit | undefined;
       const errors = visitRulesFor(source, attributes.user, attributes.namespace, (v) => {
