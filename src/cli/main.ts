@@ -8,6 +8,7 @@ import { REFRESH_CERTS_HELP, refreshCertsCommand } from './refresh-certs.js';
 import { RESET_HELP, resetCommand } from './reset.js';
 import { reportStartError, START_HELP, startCommand } from './start.js';
 import { STATUS_HELP, statusCommand } from './status.js';
+import { EXPLAIN_HELP, explainCommand } from './explain.js';
 import { DISABLE_HELP, disableCommand, ENABLE_HELP, enableCommand } from './rbac.js';
 import { STOP_HELP, stopCommand } from './stop.js';
 import { ADD_USER_HELP, addUserCommand, REMOVE_USER_HELP, removeUserCommand } from './users.js';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { run: (dataDir: string, argv: string[]) => Promi
   'remove-user': { run: removeUserCommand, help: REMOVE_USER_HELP },
   enable: { run: enableCommand, help: ENABLE_HELP },
   disable: { run: disableCommand, help: DISABLE_HELP },
+  explain: { run: explainCommand, help: EXPLAIN_HELP },
 };
 
 const HELP = `Usage: microk8s-sim [--data-dir DIR] <command> [options]
@@ -44,6 +46,7 @@ Commands:
   remove-user    remove an identity's tokens and passwords
   enable rbac    switch the API server to --authorization-mode=RBAC,Node (at once)
   disable rbac   back to AlwaysAllow, removing the default RBAC objects
+  explain        why a user may or may not do something: every authorizer's answer
 
 Every command takes --data-dir DIR (default: $MICROK8S_SIM_DATA, else ~/.microk8s-sim),
 before or after the command name (before it for kubectl). Run 'microk8s-sim <command> --help' for its options.`;

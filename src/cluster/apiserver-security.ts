@@ -5,7 +5,8 @@ import { openCredentialFiles, type CredentialFiles } from '../auth/authn/credent
 import { createAuthentication } from '../auth/authn/index.js';
 import { createServiceAccountTokens, type ServiceAccountLookup, type ServiceAccountTokens } from '../auth/authn/service-account/index.js';
 import { alwaysAllow, alwaysDeny, authorizerChain, rulesForChain } from '../auth/authz/chain.js';
-import type { Authorizer, RuleResolver } from '../auth/authz/types.js';
+import { explainDecision } from '../auth/authz/explain.js';
+import type { Attributes, Authorizer, RuleResolver } from '../auth/authz/types.js';
 import { rbacAuthorizer, type PolicySource } from '../auth/authz/rbac/authorizer.js';
 import { watchPolicy } from '../auth/authz/rbac/watch-policy.js';
 import type { ResourceStore } from '../registry/generic/resource-store.js';
@@ -22,6 +23,8 @@ export interface ApiserverSecurity {
   setAuthorizationModes(modes: readonly string[]): void;
   /** RBAC's view of the roles and bindings (for escalation checks). */
   policy: PolicySource;
+  /** Every authorizer's answer to a request, and RBAC's reasons (the `explain` command). */
+  explain(attributes: Attributes): string;
   close(): void;
 }
 
@@ -74,9 +77,11 @@ export async function openApiserverSecurity(
   const authorizerFor = (mode: string): Authorizer & RuleResolver =>
     mode === 'AlwaysAllow' ? alwaysAllow : mode === 'AlwaysDeny' ? alwaysDeny : mode === 'RBAC' ? rbac : NO_OPINION;
   let modes: (Authorizer & RuleResolver)[] = [];
+  let modeNames: readonly string[] = [];
   let anonymous = false;
   const setAuthorizationModes = (names: readonly string[]): void => {
     modes = names.map(authorizerFor);
+    modeNames = names;
     // kube-apiserver turns anonymous requests off when AlwaysAllow is configured.
     anonymous = config.anonymousAuth && !names.includes('AlwaysAllow');
   };
@@ -94,6 +99,12 @@ export async function openApiserverSecurity(
     serviceAccountTokens,
     setAuthorizationModes,
     policy: policy.cache,
+    explain: (attributes) =>
+      explainDecision(
+        attributes,
+        modes.map((authorizer, i) => ({ name: modeNames[i]!, authorizer })),
+        policy.cache,
+      ),
     close: () => {
       credentialFiles.close();
       policy.stop();

@@ -7,13 +7,25 @@ import { SimError } from '../sim-error.js';
  * node for its status or tells it to stop: one JSON request line, one JSON
  * answer line. Reachable only by users who can reach the data directory.
  */
-export type ControlRequest = { op: 'status' } | { op: 'stop' } | { op: 'reload' };
+/** A request to explain: who, and what (a resource request, or a path). */
+export interface ExplainQuery {
+  user: string;
+  groups: string[];
+  verb: string;
+  resource?: string;
+  name?: string;
+  namespace?: string;
+  path?: string;
+}
+
+export type ControlRequest = { op: 'status' } | { op: 'stop' } | { op: 'reload' } | { op: 'explain'; query: ExplainQuery };
 
 export interface ControlHandlers {
   status(): unknown;
   stop(): Promise<void>;
   /** Applies the args files again (what a service restart does in MicroK8s). */
   reload(): Promise<unknown>;
+  explain(query: ExplainQuery): { text: string };
 }
 
 export async function serveControl(path: string, handlers: ControlHandlers): Promise<Server> {
@@ -38,6 +50,12 @@ export async function serveControl(path: string, handlers: ControlHandlers): Pro
           () => socket.end(JSON.stringify({ stopped: true }) + '\n'),
           (err: Error) => socket.end(JSON.stringify({ error: err.message }) + '\n'),
         );
+      } else if (request.op === 'explain') {
+        try {
+          socket.end(JSON.stringify(handlers.explain(request.query)) + '\n');
+        } catch (err) {
+          socket.end(JSON.stringify({ error: (err as Error).message }) + '\n');
+        }
       } else if (request.op === 'reload') {
         handlers.reload().then(
           (status) => socket.end(JSON.stringify(status) + '\n'),

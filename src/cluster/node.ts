@@ -8,7 +8,8 @@ import type { UserFiles } from '../credentials/users.js';
 import { listen, listenUnix } from '../http/listen.js';
 import { ensurePki } from '../pki/index.js';
 import { SimError } from '../sim-error.js';
-import { serveControl } from './control-socket.js';
+import { serveControl, type ExplainQuery } from './control-socket.js';
+import { explainAttributes } from './explain-query.js';
 import { dataDirLayout, prepareDataDir, type DataDirLayout } from './data-dir.js';
 import { detectHost, type HostInfo } from './host.js';
 import type { ApiserverSecurity } from './apiserver-security.js';
@@ -224,7 +225,10 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       await security!.credentialFiles.reload();
       return reloadAuthorization();
     };
-    control = await serveControl(layout.controlSocket, { status: () => status, stop, reload });
+    const explain = (query: ExplainQuery): { text: string } => ({
+      text: security!.explain(explainAttributes(query, controlPlane!.registry)),
+    });
+    control = await serveControl(layout.controlSocket, { status: () => status, stop, reload, explain });
     sockets.push(layout.controlSocket);
     const credentialFiles = security.credentialFiles;
     return {
