@@ -70,12 +70,18 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
   const resource = parts[0] ?? '';
   const name = parts.length >= 2 ? parts[1]! : '';
   const subresource = parts.length >= 3 ? parts[2]! : '';
+  let requestName = name;
   if (name === '') {
     const query = url.searchParams;
     if (verb === 'get') verb = isWatch(query) ? 'watch' : 'list';
     if (verb === 'delete') verb = 'deletecollection';
+    // A list or watch of one object by field selector is authorized as that object (resourceNames rules).
+    if (verb === 'list' || verb === 'watch') {
+      const single = (query.get('fieldSelector') ?? '').split(',').map((r) => /^metadata\.name==?(.+)$/.exec(r.trim())?.[1]).find(Boolean);
+      if (single) requestName = single;
+    }
   } else if (verb === 'get' && isWatch(url.searchParams)) {
     verb = 'watch';
   }
-  return { isResourceRequest: true, path, verb, apiPrefix: prefix, apiGroup, apiVersion, namespace, resource, subresource, name, parts };
+  return { isResourceRequest: true, path, verb, apiPrefix: prefix, apiGroup, apiVersion, namespace, resource, subresource, name: requestName, parts };
 }

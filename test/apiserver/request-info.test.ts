@@ -21,6 +21,9 @@ t.test('resource requests, as the apiserver RequestInfoFactory parses them', asy
     ['GET', '/api/v1/namespaces', { verb: 'list', resource: 'namespaces', namespace: '' }],
     ['GET', '/api/v1/namespaces/kube-system', { verb: 'get', resource: 'namespaces', name: 'kube-system', namespace: 'kube-system' }],
     ['PUT', '/api/v1/namespaces/ns/finalize', { verb: 'update', resource: 'namespaces', name: 'ns', subresource: 'finalize' }],
+    ['GET', '/api/v1/namespaces/ns/configmaps?fieldSelector=metadata.name%3Done', { verb: 'list', name: 'one' }],
+    ['GET', '/api/v1/namespaces/ns/configmaps?watch=1&fieldSelector=metadata.name%3D%3Done', { verb: 'watch', name: 'one' }],
+    ['GET', '/api/v1/namespaces/ns/configmaps?fieldSelector=metadata.namespace%3Dns', { verb: 'list', name: '' }],
     ['GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/admin', { apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: 'admin' }],
   ];
   for (const [method, url, want] of cases) t.match(parseRequestInfo(method, url), { isResourceRequest: true, ...want }, `${method} ${url}`);
