@@ -22,6 +22,9 @@ function subjectKey(subject: { kind: string; name: string; namespace?: string },
   return subject.kind === 'ServiceAccount' ? `ServiceAccount:${subject.namespace || bindingNamespace}:${subject.name}` : `${subject.kind}:${subject.name}`;
 }
 
+/** Bindings are indexed by their scope (ClusterRoleBinding, or the RoleBinding's namespace) and subject. */
+const indexKey = (kind: string, namespace: string, subject: string): string => `${kind}|${namespace}|${subject}`;
+
 /**
  * The RBAC objects in memory, kept current from watch events, with bindings
  * indexed by subject so that a decision costs only the bindings that name the
@@ -53,7 +56,7 @@ export class PolicyCache implements PolicySource {
     const binding: Binding = { kind, name, namespace, roleRef: object.roleRef, subjects: object.subjects ?? [] };
     this.bindings.set(id, binding);
     for (const subject of binding.subjects) {
-      const key = subjectKey(subject, namespace);
+      const key = indexKey(kind, namespace, subjectKey(subject, namespace));
       let ids = this.bySubject.get(key);
       if (!ids) this.bySubject.set(key, (ids = new Set()));
       ids.add(id);
@@ -64,15 +67,15 @@ export class PolicyCache implements PolicySource {
     const old = this.bindings.get(id);
     if (!old) return;
     this.bindings.delete(id);
-    for (const subject of old.subjects) this.bySubject.get(subjectKey(subject, old.namespace))?.delete(id);
+    for (const subject of old.subjects) this.bySubject.get(indexKey(old.kind, old.namespace, subjectKey(subject, old.namespace)))?.delete(id);
   }
 
   private bindingsFor(user: UserInfo, kind: Binding['kind'], namespace: string): Binding[] {
     const found = new Map<string, Binding>();
     for (const key of keysOf(user)) {
-      for (const id of this.bySubject.get(key) ?? []) {
+      for (const id of this.bySubject.get(indexKey(kind, namespace, key)) ?? []) {
         const binding = this.bindings.get(id);
-        if (binding && binding.kind === kind && binding.namespace === namespace) found.set(id, binding);
+        if (binding) found.set(id, binding);
       }
     }
     // Visit in name order, as a list from the store would.
