@@ -92,6 +92,7 @@ export async function openApiserverSecurity(
     credentialFiles,
     serviceAccounts: serviceAccountTokens.authenticator,
     anonymous: () => anonymous,
+    apiAudiences: config.apiAudiences.length ? config.apiAudiences : [config.serviceAccountIssuer],
   });
   return {
     pipeline: createRequestPipeline(authentication, authorizerChain(() => modes), (user, namespace) => rulesForChain(() => modes, user, namespace)),

@@ -70,6 +70,7 @@ export function answerReview(rt: ResourceType, body: KubeObject, namespace: stri
     case 'selfsubjectreviews':
       return { ...review, status: { userInfo: userInfoJson(context.user) } };
     case 'tokenreviews': {
+      if (!str(spec.token)) throw new StatusError(badRequest('token is required for TokenReview in authentication'));
       const audiences = strings(spec.audiences);
       const result = pipeline.authentication.authenticateToken(str(spec.token), audiences.length ? audiences : undefined);
       const status: Json =

@@ -6,7 +6,9 @@ import type { Attributes, Authorizer } from '../../auth/authz/types.js';
 
 const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 
-function all(headers: IncomingHttpHeaders, name: string): string[] {
+type Headers = IncomingHttpHeaders | Record<string, string[] | undefined>;
+
+function all(headers: Headers, name: string): string[] {
   const value = headers[name];
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -22,7 +24,7 @@ export function impersonationHeaders(headers: IncomingHttpHeaders): string[] {
  * allowed the `impersonate` verb for the requester; the request then runs as
  * the impersonated user. Returns the user, or the Status that ends the request.
  */
-export function impersonate(requester: UserInfo, headers: IncomingHttpHeaders, authorizer: Authorizer): UserInfo | Status {
+export function impersonate(requester: UserInfo, headers: Headers, authorizer: Authorizer): UserInfo | Status {
   const name = all(headers, 'impersonate-user')[0];
   const groups = all(headers, 'impersonate-group');
   const uid = all(headers, 'impersonate-uid')[0];
@@ -42,7 +44,8 @@ export function impersonate(requester: UserInfo, headers: IncomingHttpHeaders, a
   if (name.startsWith(SERVICE_ACCOUNT_PREFIX)) {
     const [namespace = '', account = ''] = name.slice(SERVICE_ACCOUNT_PREFIX.length).split(':');
     checks.push({ ...base, apiGroup: '', resource: 'serviceaccounts', namespace, name: account });
-    impersonated = { name, uid: uid ?? '', groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, ...groups], extra };
+    // A service account's own groups, unless groups were asked for.
+    impersonated = { name, uid: uid ?? '', groups: groups.length ? [...groups] : ['system:serviceaccounts', `system:serviceaccounts:${namespace}`], extra };
   } else {
     checks.push({ ...base, apiGroup: '', resource: 'users', namespace: '', name });
     impersonated = { name, uid: uid ?? '', groups: [...groups], extra };
@@ -56,8 +59,11 @@ export function impersonate(requester: UserInfo, headers: IncomingHttpHeaders, a
     const decision = authorizer.authorize(check);
     if (decision.decision !== 'Allow') return forbiddenStatus(check, decision.reason);
   }
-  // As the authenticators do: the impersonated user is authenticated, or anonymous.
-  const marker = name === 'system:anonymous' ? 'system:unauthenticated' : 'system:authenticated';
-  if (!impersonated.groups.includes(marker)) impersonated.groups.push(marker);
+  // As upstream: system:authenticated is added unless system:(un)authenticated was asked for;
+  // an impersonated anonymous user is system:unauthenticated.
+  const g = impersonated.groups;
+  if (name === 'system:anonymous') {
+    if (!g.includes('system:unauthenticated')) g.push('system:unauthenticated');
+  } else if (!g.includes('system:authenticated') && !g.includes('system:unauthenticated')) g.push('system:authenticated');
   return impersonated;
 }

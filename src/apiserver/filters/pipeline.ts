@@ -61,7 +61,7 @@ export function createRequestPipeline(
       delete raw.headers.authorization;
       let user = result.user;
       if (impersonationHeaders(raw.headers).length > 0) {
-        const impersonated = impersonate(user, raw.headers, authorizer);
+        const impersonated = impersonate(user, raw.headersDistinct, authorizer);
         if ('code' in impersonated) return end(impersonated);
         user = impersonated;
         for (const header of impersonationHeaders(raw.headers)) delete raw.headers[header];

@@ -28,7 +28,8 @@ function peerChain(socket: Socket): X509Certificate[] {
 /** The framework-free view of a request that the authenticators take. */
 export function authnRequestOf(raw: IncomingMessage): AuthnRequest {
   return {
-    headers: raw.headers,
+    // Every line of a repeated header is its own value (X-Remote-Group, Impersonate-Group ...).
+    headers: raw.headersDistinct,
     peerCertificates: peerChain(raw.socket),
     isWebSocketUpgrade: (raw.headers.upgrade ?? '').toLowerCase() === 'websocket',
   };

@@ -15,6 +15,8 @@ export interface AuthenticationConfig {
   serviceAccounts?: TokenAuthenticator;
   /** Whether requests without credentials are system:anonymous (else 401). */
   anonymous: () => boolean;
+  /** --api-audiences (default: the service-account issuer). */
+  apiAudiences: string[];
 }
 
 export interface Authentication {
@@ -24,12 +26,29 @@ export interface Authentication {
 }
 
 /**
+ * authenticator.WrapAudienceAgnosticToken: a token without audiences of its
+ * own (the token file) is good for the apiserver's audiences only; the answer
+ * carries the audiences the caller asked for that the apiserver has.
+ */
+function audienceAgnostic(inner: TokenAuthenticator, apiAudiences: readonly string[]): TokenAuthenticator {
+  return {
+    authenticateToken(token, audiences) {
+      const result = inner.authenticateToken(token, audiences);
+      if (result.status !== 'ok' || apiAudiences.length === 0) return result;
+      const wanted = audiences && audiences.length ? audiences : apiAudiences;
+      const common = wanted.filter((a) => apiAudiences.includes(a));
+      return common.length ? { ...result, audiences: common } : NONE;
+    },
+  };
+}
+
+/**
  * kube-apiserver's authenticator, in its order: front-proxy request headers,
  * the static password file (MicroK8s 1.18), x509 client certificates, bearer
  * tokens (token file, then service-account JWTs) and WebSocket protocol tokens.
  */
 export function createAuthentication(config: AuthenticationConfig): Authentication {
-  const tokenAuthenticators: TokenAuthenticator[] = [tokenFileAuthenticator(() => config.credentialFiles.tokens())];
+  const tokenAuthenticators: TokenAuthenticator[] = [audienceAgnostic(tokenFileAuthenticator(() => config.credentialFiles.tokens()), config.apiAudiences)];
   if (config.serviceAccounts) tokenAuthenticators.push(config.serviceAccounts);
   const tokens: TokenAuthenticator = {
     authenticateToken(token, audiences) {

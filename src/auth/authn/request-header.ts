@@ -40,11 +40,11 @@ export function requestHeaderAuthenticator(config: RequestHeaderConfig): { authe
       const groups = config.groupHeaders.flatMap((h) => values(request, h));
       const uid = config.uidHeaders.map((h) => values(request, h)[0] ?? '').find((v) => v !== '') ?? '';
       const extra: Record<string, string[]> = {};
-      for (const [header, raw] of Object.entries(request.headers)) {
+      for (const header of Object.keys(request.headers)) {
         for (const prefix of config.extraHeaderPrefixes) {
           if (!header.startsWith(prefix.toLowerCase())) continue;
           const key = decodeURIComponent(header.slice(prefix.length)).toLowerCase();
-          extra[key] = [...(extra[key] ?? []), ...(Array.isArray(raw) ? raw : [raw ?? ''])];
+          extra[key] = [...(extra[key] ?? []), ...values(request, header)];
         }
       }
       return { status: 'ok', user: { name, uid, groups, extra } };

@@ -48,7 +48,7 @@ const get = (path: string, headers: OutgoingHttpHeaders = {}, tls: { cert?: stri
   request(`${server()}${path}`, { headers, tls: { ca: cluster.caCert, ...tls } });
 
 /** Certificates made with openssl in the first life, reused after the restarts. */
-const certs: { expired?: Issued; notYetValid?: Issued; valid?: Issued } = {};
+const certs: { expired?: Issued; notYetValid?: Issued; valid?: Issued; noCommonName?: Issued } = {};
 
 /** A service-account token from TokenRequest (POST .../serviceaccounts/<sa>/token). */
 async function tokenFor(t: Test, namespace: string, name: string): Promise<string> {
@@ -92,9 +92,10 @@ t.test('AlwaysAllow (MicroK8s default)', async (t) => {
     certs.expired = await issueWithOpenssl(t, openssl, clusterCa, { subject: '/CN=admin/O=system:masters', startDate: '20200101000000Z', endDate: '20200102000000Z' });
     certs.notYetValid = await issueWithOpenssl(t, openssl, clusterCa, { subject: '/CN=admin/O=system:masters', startDate: '20990101000000Z', endDate: '20990102000000Z' });
     const serverOnly = await issueWithOpenssl(t, openssl, clusterCa, { subject: '/CN=admin/O=system:masters', extendedKeyUsage: 'serverAuth' });
+    certs.noCommonName = await issueWithOpenssl(t, openssl, clusterCa, { subject: '/O=system:masters' });
     const otherCa = await selfSignedCa(t, openssl, '/CN=another-ca');
     const foreign = otherCa ? await issueWithOpenssl(t, openssl, otherCa, { subject: '/CN=admin/O=system:masters' }) : undefined;
-    if (!certs.valid || !certs.expired || !certs.notYetValid || !serverOnly || !foreign) return;
+    if (!certs.valid || !certs.expired || !certs.notYetValid || !serverOnly || !foreign || !certs.noCommonName) return;
     t.match(await describeCert(openssl, certs.expired.certFile), /notAfter=Jan  2 00:00:00 2020 GMT/, 'the expired certificate ended in 2020');
 
     const tls = (c: Issued) => ({ cert: c.certPem, key: c.keyPem });
@@ -104,6 +105,9 @@ t.test('AlwaysAllow (MicroK8s default)', async (t) => {
     assertUnauthorized(t, await get(NAMESPACES, {}, tls(certs.notYetValid)), 'a certificate not valid before 2099');
     assertUnauthorized(t, await get(NAMESPACES, {}, tls(serverOnly)), 'a certificate for serverAuth only (no clientAuth usage)');
     assertUnauthorized(t, await get(NAMESPACES, {}, tls(foreign)), 'a certificate from another CA');
+    // A valid certificate without CN is no x509 user (x509.go CommonNameUserConversion: not authenticated,
+    // no error); with anonymous off under AlwaysAllow that is a 401 in any case.
+    assertUnauthorized(t, await get(NAMESPACES, {}, tls(certs.noCommonName)), 'a cluster-CA certificate without CN (O=system:masters only)');
   });
 
   t.test('service-account tokens: tampered, or of a deleted account', async (t) => {
@@ -218,6 +222,11 @@ t.test('RBAC,Node: no credentials is system:anonymous (403), bad credentials are
   const root = await get('/');
   t.equal(root.status, 403, `GET / without credentials: 403 (body: ${root.text})`);
   t.equal(root.text, forbiddenAnonymous('forbidden: User "system:anonymous" cannot get path "/"', {}), 'the non-resource Forbidden Status names system:anonymous');
+
+  // A certificate without CN carries no user for x509 (no error), but MicroK8s configures the front proxy,
+  // and its authenticator (x509request.Verifier, first in the union) fails to verify any certificate the
+  // front-proxy CA did not sign: that error stands when nobody authenticates, so 401, not anonymous.
+  if (certs.noCommonName) assertUnauthorized(t, await get(NAMESPACES, {}, { cert: certs.noCommonName.certPem, key: certs.noCommonName.keyPem }), 'a certificate without CN');
 
   assertUnauthorized(t, await get(NAMESPACES, bearer('not-a-token-of-this-node')), 'an unknown bearer token (never anonymous)');
   assertUnauthorized(t, await get(NAMESPACES, basic('admin', 'wrong')), 'a wrong password (never anonymous)');
