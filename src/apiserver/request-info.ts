@@ -40,7 +40,8 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
     name: '',
     parts: [],
   };
-  let parts = path.replace(/^\/+|\/+$/g, '').split('/').filter((p) => p !== '');
+  // Go's net/http hands the apiserver the decoded path: escaped characters (%3A) are the names' own.
+  let parts = decodePath(path).replace(/^\/+|\/+$/g, '').split('/').filter((p) => p !== '');
   const prefix = parts[0];
   if (prefix !== 'api' && prefix !== 'apis') return nonResource;
   parts = parts.slice(1);
@@ -84,4 +85,12 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
     verb = 'watch';
   }
   return { isResourceRequest: true, path, verb, apiPrefix: prefix, apiGroup, apiVersion, namespace, resource, subresource, name: requestName, parts };
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

@@ -23,7 +23,7 @@ export interface RunOptions {
  */
 export function run(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: withoutCoverage(options.env ?? process.env) });
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
@@ -41,4 +41,14 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
 export function said(result: { stderr: string }): string {
   const text = result.stderr.trim();
   return text ? ` (stderr: ${text})` : '';
+}
+
+/**
+ * A child's environment without tap's coverage collection: the CLI runs from
+ * dist/, whose source-mapped coverage of src/ would be merged with the test
+ * processes' own and distort it.
+ */
+export function withoutCoverage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_V8_COVERAGE: _coverage, ...rest } = env;
+  return rest;
 }

@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../../src/store/index.js';
 import { tempDir } from '../helpers/tmp.js';
+import { withoutCoverage } from '../helpers/run.js';
 
 const DIST = fileURLToPath(new URL('../../dist/store/index.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./fixtures/crash-writer.mjs', import.meta.url));
@@ -23,7 +24,7 @@ interface Ack {
 /** Runs the writer until `acks` writes are acknowledged, then SIGKILLs it. */
 function runAndKill(t: Test, dir: string, tag: string, acks: number): Promise<{ acked: Ack[]; openedAt: number; signal: string | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, tag], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, dir, tag], { stdio: ['ignore', 'pipe', 'pipe'], env: withoutCoverage(process.env) });
     t.teardown(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });

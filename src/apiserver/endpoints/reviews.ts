@@ -1,4 +1,4 @@
-import { badRequest, StatusError } from '../../api/status.js';
+import { badRequest, invalid, StatusError, type Cause } from '../../api/status.js';
 import type { UserInfo } from '../../auth/authn/types.js';
 import type { Attributes } from '../../auth/authz/types.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
@@ -24,13 +24,29 @@ function reviewOf(rt: ResourceType, body: KubeObject): Json {
   return { kind: rt.kind, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version, metadata: { ...obj(body.metadata), creationTimestamp: null } };
 }
 
+/** Validation of access reviews, as authorization's ValidateSubjectAccessReviewSpec: a 422 on the kind. */
+function validateAccessReview(rt: ResourceType, spec: Json, namespace: string, needsSubject: boolean): void {
+  const causes: Cause[] = [];
+  const invalidValue = (field: string, value: unknown, detail: string): void =>
+    void causes.push({ reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(value ?? null)}: ${detail}` });
+  const hasResource = spec.resourceAttributes !== undefined && spec.resourceAttributes !== null;
+  const hasNonResource = spec.nonResourceAttributes !== undefined && spec.nonResourceAttributes !== null;
+  if (rt.plural === 'localsubjectaccessreviews') {
+    if (hasNonResource) invalidValue('spec.nonResourceAttributes', spec.nonResourceAttributes, 'disallowed on this kind of request');
+    const asked = str(obj(spec.resourceAttributes).namespace);
+    if (hasResource && asked !== namespace) invalidValue('spec.resourceAttributes.namespace', asked, 'must match metadata.namespace');
+  }
+  if (hasResource === hasNonResource && !(rt.plural === 'localsubjectaccessreviews' && hasNonResource)) {
+    invalidValue('spec.resourceAttributes', spec.nonResourceAttributes, 'exactly one of nonResourceAttributes or resourceAttributes must be specified');
+  }
+  if (needsSubject && !str(spec.user) && strings(spec.groups).length === 0) invalidValue('spec.user', str(spec.user), 'at least one of user or group must be specified');
+  if (causes.length) throw new StatusError(invalid(rt.group, rt.kind, '', causes));
+}
+
 /** The attributes a (local/self) subject access review asks about. */
 function reviewAttributes(user: UserInfo, spec: Json, namespace?: string): Attributes {
   const resource = spec.resourceAttributes ? obj(spec.resourceAttributes) : undefined;
   const nonResource = spec.nonResourceAttributes ? obj(spec.nonResourceAttributes) : undefined;
-  if (!resource && !nonResource) {
-    throw new StatusError(badRequest('spec.resourceAttributes: Invalid value: exactly one of nonResourceAttributes or resourceAttributes must be specified'));
-  }
   if (resource) {
     return {
       user,
@@ -86,9 +102,7 @@ export function answerReview(rt: ResourceType, body: KubeObject, namespace: stri
         rt.plural === 'selfsubjectaccessreviews'
           ? context.user
           : { name: str(spec.user), uid: str(spec.uid), groups: strings(spec.groups), extra: Object.fromEntries(Object.entries(obj(spec.extra)).map(([k, v]) => [k, strings(v)])) };
-      if (rt.plural !== 'selfsubjectaccessreviews' && !subject.name && subject.groups.length === 0) {
-        throw new StatusError(badRequest('spec.user: Invalid value: "": at least one of user or group must be specified'));
-      }
+      validateAccessReview(rt, spec, namespace, rt.plural !== 'selfsubjectaccessreviews');
       const local = rt.plural === 'localsubjectaccessreviews';
       const attributes = reviewAttributes(subject, spec, local ? namespace : undefined);
       const decision = pipeline.authorizer.authorize(attributes);
@@ -103,7 +117,8 @@ export function answerReview(rt: ResourceType, body: KubeObject, namespace: stri
       const rules = pipeline.rulesFor(context.user, ns);
       const status: Json = { resourceRules: rules.resourceRules, nonResourceRules: rules.nonResourceRules, incomplete: rules.incomplete };
       if (rules.errors.length) status.evaluationError = rules.errors.join(', ');
-      return { ...review, spec, status };
+      // Upstream answers with a new review holding only the status.
+      return { ...review, spec: {}, status };
     }
     default:
       return undefined;

@@ -59,7 +59,7 @@ async function bootstrapCounts(t: Test, admin: Api): Promise<Record<string, numb
   const counts: Record<string, number> = {};
   for (const kind of BOOTSTRAP_KINDS) {
     const r = await admin('GET', `${RBAC_V1}/${kind}?${BOOTSTRAP_SELECTOR}`);
-    t.equal(r.status, 200, `admin lists ${kind} labelled kubernetes.io/bootstrapping=rbac-defaults: ${r.status === 200 ? '' : show(r)}`);
+    t.equal(r.status, 200, `admin lists ${kind} labelled kubernetes.io/bootstrapping=rbac-defaults${r.status === 200 ? '' : `: ${show(r)}`}`);
     counts[kind] = Array.isArray(r.json?.items) ? r.json!.items.length : -1;
   }
   return counts;

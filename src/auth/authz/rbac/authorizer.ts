@@ -56,7 +56,8 @@ export function subjectMatches(user: UserInfo, subject: Subject, bindingNamespac
 }
 
 function describeSubject(subject: Subject, bindingNamespace: string): string {
-  if (subject.kind === 'ServiceAccount') return `ServiceAccount "${subject.namespace || bindingNamespace}/${subject.name}"`;
+  // Upstream writes a service account as name/namespace.
+  if (subject.kind === 'ServiceAccount') return `ServiceAccount "${subject.name}/${subject.namespace || bindingNamespace}"`;
   return `${subject.kind} "${subject.name}"`;
 }
 
@@ -115,7 +116,7 @@ export function rbacAuthorizer(source: PolicySource): Authorizer & RuleResolver 
         }
         return true;
       });
-      result.incomplete = result.errors.length > 0;
+      // RBAC reports resolution errors but still calls its answer complete.
       return result;
     },
     authorize(attributes: Attributes): AuthorizationResult {

@@ -1,4 +1,4 @@
-import { forbidden, type Status } from '../../../api/status.js';
+import { forbidden, notFound, type Status } from '../../../api/status.js';
 import type { UserInfo } from '../../authn/types.js';
 import type { Authorizer } from '../types.js';
 import { visitRulesFor, type PolicySource } from './authorizer.js';
@@ -97,7 +97,12 @@ export function checkEscalation(check: EscalationCheck, authorizer: Authorizer, 
   } else if (authorizer.authorize({ ...base, verb: 'escalate', resource: check.resource, namespace: check.namespace, name: check.name }).decision === 'Allow') {
     return undefined;
   }
-  if (typeof check.rules === 'string') return forbidden(gr, check.name, check.rules);
+  // A binding to a role that does not exist is that role's NotFound, as upstream answers.
+  if (typeof check.rules === 'string') {
+    return binding && check.roleRef
+      ? notFound({ group: RBAC_GROUP, resource: check.roleRef.kind === 'Role' ? 'roles' : 'clusterroles' }, check.roleRef.name)
+      : forbidden(gr, check.name, check.rules);
+  }
   const owned: PolicyRule[] = [];
   const errors = visitRulesFor(policy, user, check.namespace, (v) => {
     owned.push(v.rule);
