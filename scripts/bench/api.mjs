@@ -8,39 +8,11 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminOf, median, percentile, rssMb, startNode, stopNode } from './node-process.mjs';
+import { adminOf, client, median, percentile, rssMb, startNode, stopNode } from './node-process.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = 32;
 const RESTART_OBJECTS = Number(process.env.BENCH_RESTART_OBJECTS ?? 100_000);
-
-/** A keep-alive client with one identity: `credential.authorization` (a header) and/or `credential.cert`/`key`. */
-function client(port, credential, keepAlive = true) {
-  const admin = credential;
-  const agent = new Agent({ keepAlive, maxSockets: CONCURRENCY, ca: admin.ca, ...(admin.cert ? { cert: admin.cert, key: admin.key } : {}) });
-  const call = (method, path, body) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          method,
-          path,
-          agent,
-          headers: { ...(admin.authorization ? { authorization: admin.authorization } : {}), accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) },
-        },
-        (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  return { call, close: () => agent.destroy() };
-}
 
 /** Requests per second with CONCURRENCY requests in flight for SECONDS, after a warm-up of a third of that. */
 async function throughput(makeRequest, warm = true) {

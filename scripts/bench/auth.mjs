@@ -4,12 +4,11 @@
 //   npm run bench auth
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rbacAuthorizer } from '../../dist/auth/authz/rbac/authorizer.js';
 import { PolicyCache } from '../../dist/auth/authz/rbac/policy-cache.js';
-import { MAIN, adminOf, percentile, startNode, stopNode } from './node-process.mjs';
+import { MAIN, adminOf, client, percentile, startNode, stopNode } from './node-process.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = 32;
@@ -46,23 +45,6 @@ const rows = [];
     times.push((performance.now() - t0) * 1000);
   }
   rows.push(['RBAC decision, 10k RoleBindings / 1k namespaces / 500 CRBs', `p50 ${percentile(times, 50).toFixed(1)} µs`, `p99 ${percentile(times, 99).toFixed(1)} µs`, '']);
-}
-
-function client(port, credential, keepAlive = true) {
-  const agent = new Agent({ keepAlive, maxSockets: CONCURRENCY, ca: credential.ca, ...(credential.cert ? { cert: credential.cert, key: credential.key } : {}) });
-  const call = (method, path, body) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const headers = { accept: 'application/json', ...(credential.authorization ? { authorization: credential.authorization } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) };
-      const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
-  return { call, close: () => agent.destroy() };
 }
 
 async function throughput(c, method, path) {

@@ -1,6 +1,7 @@
 // Runs a whole `microk8s-sim start` process for the benchmarks.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,3 +54,21 @@ export const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
+
+/** A client with one identity (`authorization` header and/or `cert`/`key`), keep-alive by default. */
+export function client(port, credential, keepAlive = true) {
+  const agent = new Agent({ keepAlive, maxSockets: 64, ca: credential.ca, ...(credential.cert ? { cert: credential.cert, key: credential.key } : {}) });
+  const call = (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers = { accept: 'application/json', ...(credential.authorization ? { authorization: credential.authorization } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) };
+      const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  return { call, close: () => agent.destroy() };
+}
