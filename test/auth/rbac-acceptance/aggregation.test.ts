@@ -1,7 +1,7 @@
 /**
  * RBAC acceptance: ClusterRole aggregation (k/k
  * pkg/controller/clusterroleaggregation/clusterroleaggregation_controller.go;
- * /work/shared/reference/k8s-auth.md §2.4).
+ * shared/reference/ (beside the repository) k8s-auth.md §2.4).
  *
  * For every ClusterRole with an aggregationRule the controller lists, per
  * selector in order, the ClusterRoles matching it, sorted by name, skips the

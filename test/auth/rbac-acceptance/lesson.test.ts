@@ -18,7 +18,7 @@
  *  5. the student may not impersonate: upstream's 403 for `--as=someone`
  *     (apiserver pkg/endpoints/filters/impersonation.go).
  *
- * Upstream semantics: /work/shared/reference/k8s-auth.md §2.3, §2.6, §2.7, §3.
+ * Upstream semantics: shared/reference/ (beside the repository) k8s-auth.md §2.3, §2.6, §2.7, §3.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * RBAC acceptance: the access-review APIs under RBAC (authorization.k8s.io/v1;
- * /work/shared/reference/k8s-auth.md §2.3, §3).
+ * shared/reference/ (beside the repository) k8s-auth.md §2.3, §3).
  *
  *  - SubjectAccessReview (admin asks about arbitrary users and groups):
  *    allowed with RBAC's reason naming the binding

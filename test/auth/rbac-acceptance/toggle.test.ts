@@ -1,7 +1,7 @@
 /**
  * RBAC acceptance: turning RBAC on and off on a running node, as
  * `microk8s enable rbac` / `disable rbac` do, and what every kind of client
- * sees on each side (upstream semantics: /work/shared/reference/k8s-auth.md
+ * sees on each side (upstream semantics: shared/reference/ (beside the repository) k8s-auth.md
  * §1.1, §2.1, §2.5, §2.7).
  *
  *  - AlwaysAllow (MicroK8s' default): a known_tokens.csv identity (kube-proxy)
