@@ -52,17 +52,17 @@ export function nameAttributes(name: string, attribute: string): string[] {
 export function x509Authenticator(roots: () => readonly X509Certificate[]): { authenticate(chain: readonly X509Certificate[]): AuthnResult } {
   // A connection presents one chain: its verification (an RSA signature check) is kept per chain
   // and per set of roots, while the validity period is checked on every request.
-  const verified = new WeakMap<readonly X509Certificate[], { roots: readonly X509Certificate[]; result: AuthnResult }>();
+  const verified = new WeakMap<readonly X509Certificate[], { roots: readonly X509Certificate[]; result: AuthnResult; from: number; to: number }>();
   return {
     authenticate(chain) {
       const leaf = chain[0];
       if (!leaf) return NONE;
       const trusted = roots();
       const cached = verified.get(chain);
-      const now = new Date();
-      if (cached && cached.roots === trusted && now <= new Date(leaf.validTo) && now >= new Date(leaf.validFrom)) return cached.result;
+      const now = Date.now();
+      if (cached && cached.roots === trusted && now <= cached.to && now >= cached.from) return cached.result;
       const result = authenticateChain(chain, trusted);
-      verified.set(chain, { roots: trusted, result });
+      verified.set(chain, { roots: trusted, result, from: Date.parse(leaf.validFrom), to: Date.parse(leaf.validTo) });
       return result;
     },
   };
