@@ -13,6 +13,7 @@ import { get, type Reply } from '../helpers/https.js';
 import { run, said, type RunOptions, type RunResult } from '../helpers/run.js';
 import { bytes, snapshot } from '../helpers/snapshot.js';
 import { tempDir } from '../helpers/tmp.js';
+import { killOurNode } from '../helpers/processes.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 /** MICROK8S_SIM_DATA for commands run without --data-dir (help, usage errors): never ~/.microk8s-sim. */
@@ -59,34 +60,13 @@ interface StatusJson {
 const children = new Set<ChildProcess>();
 const nodePids = new Map<number, string>();
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Signals a node we started, after checking (where /proc exists) that the pid still runs our CLI on our data dir. */
-function killNode(pid: number, dataDir: string): void {
-  if (!isAlive(pid)) return;
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.includes(dataDir)) return;
-  } catch {
-    if (process.platform === 'linux') return;
-  }
-  process.kill(pid, 'SIGTERM');
-}
-
 function rememberNode(pid: number | undefined, dataDir: string): void {
   if (pid) nodePids.set(pid, dataDir);
 }
 
 t.teardown(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  for (const [pid, dataDir] of nodePids) killNode(pid, dataDir);
+  for (const [pid, dataDir] of nodePids) killOurNode(pid, dataDir);
 });
 
 /** A pid-file holder on a data directory, registered for teardown. */
@@ -100,7 +80,7 @@ function rememberPidFile(dataDir: string): void {
 async function stopLeftovers(dataDir: string): Promise<void> {
   rememberPidFile(dataDir);
   if (existsSync(join(dataDir, 'current', 'var', 'lock', 'control.sock'))) await cli(dataDir, ['stop']);
-  for (const [pid, dir] of nodePids) if (dir === dataDir) killNode(pid, dir);
+  for (const [pid, dir] of nodePids) if (dir === dataDir) killOurNode(pid, dir);
 }
 
 /** Runs the CLI to completion (its exit), never touching ~/.microk8s-sim; the child is tracked for teardown while it runs. */
