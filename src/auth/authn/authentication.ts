@@ -15,10 +15,16 @@ export function union(authenticators: readonly { authenticate(request: AuthnRequ
   };
 }
 
+// Authenticators that hand out one user object per credential (token and password files, a connection's
+// certificate) get one answer per object back, instead of a copy per request.
+const withGroup = new WeakMap<UserInfo, UserInfo>();
+
 /** group.AuthenticatedGroupAdder: every authenticated user is in system:authenticated. */
 export function withAuthenticatedGroup(user: UserInfo): UserInfo {
   if (user.name === 'system:anonymous' || user.groups.includes('system:authenticated') || user.groups.includes('system:unauthenticated')) return user;
-  return { ...user, groups: [...user.groups, 'system:authenticated'] };
+  let added = withGroup.get(user);
+  if (!added) withGroup.set(user, (added = { ...user, groups: [...user.groups, 'system:authenticated'] }));
+  return added;
 }
 
 /**

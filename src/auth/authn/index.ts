@@ -31,12 +31,18 @@ export interface Authentication {
  * carries the audiences the caller asked for that the apiserver has.
  */
 function audienceAgnostic(inner: TokenAuthenticator, apiAudiences: readonly string[]): TokenAuthenticator {
+  // A request's own token (no audiences asked for) gets all of the apiserver's: one answer per user, kept.
+  const forApiserver = new WeakMap<AuthnResult, AuthnResult>();
   return {
     authenticateToken(token, audiences) {
       const result = inner.authenticateToken(token, audiences);
       if (result.status !== 'ok' || apiAudiences.length === 0) return result;
-      const wanted = audiences && audiences.length ? audiences : apiAudiences;
-      const common = wanted.filter((a) => apiAudiences.includes(a));
+      if (!audiences || audiences.length === 0) {
+        let answer = forApiserver.get(result);
+        if (!answer) forApiserver.set(result, (answer = { ...result, audiences: [...apiAudiences] }));
+        return answer;
+      }
+      const common = audiences.filter((a) => apiAudiences.includes(a));
       return common.length ? { ...result, audiences: common } : NONE;
     },
   };

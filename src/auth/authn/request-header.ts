@@ -1,5 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
-import { nameAttributes, verifyClientChain } from './x509.js';
+import { chainVerifier, nameAttributes } from './x509.js';
 import { NONE, type AuthnRequest, type AuthnResult } from './types.js';
 
 export interface RequestHeaderConfig {
@@ -25,11 +25,12 @@ function values(request: AuthnRequest, name: string): string[] {
  * groups from X-Remote-Group, extras from X-Remote-Extra-<key>.
  */
 export function requestHeaderAuthenticator(config: RequestHeaderConfig): { authenticate(request: AuthnRequest): AuthnResult } {
+  const verify = chainVerifier();
   return {
     authenticate(request) {
       const chain = request.peerCertificates;
       if (chain.length === 0) return NONE;
-      const failure = verifyClientChain(chain, config.clientCA());
+      const failure = verify(chain, config.clientCA());
       if (failure) return { status: 'error', message: `unable to verify the request-header client certificate: ${failure}` };
       const commonName = nameAttributes(chain[0]!.subject, 'CN')[0] ?? '';
       if (config.allowedNames.length > 0 && !config.allowedNames.includes(commonName)) {

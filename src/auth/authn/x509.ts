@@ -44,34 +44,49 @@ export function nameAttributes(name: string, attribute: string): string[] {
     .map((line) => line.slice(attribute.length + 1));
 }
 
+type Chain = readonly X509Certificate[];
+
+/**
+ * verifyClientChain with its result kept per presented chain (a connection
+ * presents one) and per set of roots: the RSA signature checks run once per
+ * connection, the validity period is compared on every call.
+ */
+export function chainVerifier(): (chain: Chain, roots: Chain) => string | undefined {
+  const verified = new WeakMap<Chain, { roots: Chain; failure: string | undefined; from: number; to: number }>();
+  return (chain, roots) => {
+    const now = Date.now();
+    const cached = verified.get(chain);
+    if (cached && cached.roots === roots && now >= cached.from && now <= cached.to) return cached.failure;
+    const failure = verifyClientChain(chain, roots);
+    const from = Math.max(...chain.map((c) => Date.parse(c.validFrom)));
+    const to = Math.min(...chain.map((c) => Date.parse(c.validTo)));
+    verified.set(chain, { roots, failure, from, to });
+    return failure;
+  };
+}
+
 /**
  * The x509 authenticator (`--client-ca-file`): CN is the user, each O a
  * group, and the credential id is the certificate's SHA-256. A certificate
  * that fails verification is an error (401); one without CN is no credential.
  */
-export function x509Authenticator(roots: () => readonly X509Certificate[]): { authenticate(chain: readonly X509Certificate[]): AuthnResult } {
-  // A connection presents one chain: its verification (an RSA signature check) is kept per chain
-  // and per set of roots, while the validity period is checked on every request.
-  const verified = new WeakMap<readonly X509Certificate[], { roots: readonly X509Certificate[]; result: AuthnResult; from: number; to: number }>();
+export function x509Authenticator(roots: () => Chain): { authenticate(chain: Chain): AuthnResult } {
+  const verify = chainVerifier();
+  const identities = new WeakMap<Chain, AuthnResult>();
   return {
     authenticate(chain) {
       const leaf = chain[0];
       if (!leaf) return NONE;
-      const trusted = roots();
-      const cached = verified.get(chain);
-      const now = Date.now();
-      if (cached && cached.roots === trusted && now <= cached.to && now >= cached.from) return cached.result;
-      const result = authenticateChain(chain, trusted);
-      verified.set(chain, { roots: trusted, result, from: Date.parse(leaf.validFrom), to: Date.parse(leaf.validTo) });
-      return result;
+      const failure = verify(chain, roots());
+      if (failure) return { status: 'error', message: `verifying certificate ${describe(leaf)} failed: ${failure}` };
+      let identity = identities.get(chain);
+      if (!identity) identities.set(chain, (identity = identityOf(leaf)));
+      return identity;
     },
   };
 }
 
-function authenticateChain(chain: readonly X509Certificate[], roots: readonly X509Certificate[]): AuthnResult {
-  const leaf = chain[0]!;
-  const failure = verifyClientChain(chain, roots);
-  if (failure) return { status: 'error', message: `verifying certificate ${describe(leaf)} failed: ${failure}` };
+function identityOf(leaf: X509Certificate): AuthnResult {
   const name = nameAttributes(leaf.subject, 'CN')[0] ?? '';
   if (name === '') return NONE;
   const user: UserInfo = {

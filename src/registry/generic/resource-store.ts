@@ -116,6 +116,11 @@ export class ResourceStore {
     return this.store.range(this.key(rt, namespace, name)).kvs[0];
   }
 
+  /** The object's modification revision (its resourceVersion), undefined when it does not exist; no decoding. */
+  revisionOf(rt: ResourceType, namespace: string, name: string): number | undefined {
+    return this.current(rt, namespace, name)?.modRevision;
+  }
+
   get(rt: ResourceType, namespace: string, name: string): KubeObject {
     const kv = this.current(rt, namespace, name);
     if (!kv) throw new StatusError(notFound(groupResource(rt), name));
