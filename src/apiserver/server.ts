@@ -48,8 +48,15 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   });
   // Every path, /healthz included, goes through the pipeline, as in kube-apiserver.
   const contexts = new WeakMap<FastifyRequest, RequestContext>();
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    // WithCacheControl's default, on every answer, errors included; handlers may set their own.
+    reply.header('cache-control', 'no-cache, private');
     contexts.set(request, deps.pipeline.admit(request.raw));
+  });
+  // kube-apiserver's JSON is `application/json`, without the charset parameter fastify adds.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8') reply.header('content-type', 'application/json');
+    done(null, payload);
   });
   const contextOf = (request: FastifyRequest): RequestContext => contexts.get(request)!;
   registerHealthChecks(app, ['/healthz', '/livez', '/readyz'], ['ping', 'log', 'etcd']);

@@ -4,7 +4,8 @@ import { runServiceAccountController } from '../components/controllers/service-a
 import { runClusterRoleAggregation } from '../components/controllers/clusterrole-aggregation.js';
 import { createClusterIPAllocator, firstServiceIP, parseIpv4Cidr } from '../registry/generic/cluster-ip.js';
 import { ResourceStore } from '../registry/generic/resource-store.js';
-import { createRegistry, type Registry } from '../registry/index.js';
+import { servedTypes, type RuntimeConfig } from '../registry/api-resource-config.js';
+import { builtinResources, createRegistry, type Registry } from '../registry/index.js';
 import { SimError } from '../sim-error.js';
 import { Store } from '../store/index.js';
 
@@ -19,11 +20,18 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-export async function openControlPlane(options: { storeDir?: string; serviceClusterIpRange: string; argsFile: string }): Promise<ControlPlane> {
+export async function openControlPlane(options: {
+  storeDir?: string;
+  serviceClusterIpRange: string;
+  runtimeConfig: RuntimeConfig;
+  argsFile: string;
+}): Promise<ControlPlane> {
   const range = parseIpv4Cidr(options.serviceClusterIpRange);
   if (!range) throw new SimError('EARGS', `${options.argsFile}: invalid --service-cluster-ip-range "${options.serviceClusterIpRange}"`);
   const store = await Store.open(options.storeDir ? { dir: options.storeDir } : {});
-  const registry = createRegistry();
+  const served = servedTypes(builtinResources(), options.runtimeConfig);
+  if (typeof served === 'string') throw new SimError('EARGS', `${options.argsFile}: invalid --runtime-config: ${served}`);
+  const registry = createRegistry(served);
   const services = registry.lookup('', 'v1', 'services')!;
   let resources: ResourceStore | undefined;
   const allocator = createClusterIPAllocator(range, () =>

@@ -1,5 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { servedTypes } from '../registry/api-resource-config.js';
+import { builtinResources } from '../registry/index.js';
 import { SimError } from '../sim-error.js';
 import { parseArgsFile } from './args/args-file.js';
 import { ARGS_FILES, defaultArgsText, type ArgsFileName, type SnapPaths } from './args/default-args.js';
@@ -31,6 +33,8 @@ export interface NodeConfig {
     /** --service-account-issuer (MicroK8s 1.21+ sets https://kubernetes.default.svc; 1.18 sets none). */
     serviceAccountIssuer: string;
     apiAudiences: string[];
+    /** --runtime-config: which API versions beyond the default ones are served. */
+    runtimeConfig: Record<string, string>;
     requestHeader?: {
       clientCaFile: string;
       allowedNames: string[];
@@ -162,6 +166,10 @@ export async function readNodeConfig(layout: DataDirLayout, ports: PortPolicy): 
       anonymousAuth: apiserver!.bool('anonymous-auth', true),
       serviceAccountIssuer: apiserver!.string('service-account-issuer', 'https://kubernetes.default.svc'),
       apiAudiences: apiserver!.list('api-audiences', []),
+      runtimeConfig: apiserver!.keyValues('runtime-config', (values) => {
+        const served = servedTypes(builtinResources(), values);
+        return typeof served === 'string' ? served : undefined;
+      }),
       ...(apiserver!.has('requestheader-client-ca-file')
         ? {
             requestHeader: {

@@ -155,6 +155,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     controlPlane = await openControlPlane({
       ...(options.ephemeral ? {} : { storeDir: layout.store }),
       serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
+      runtimeConfig: config.apiserver.runtimeConfig,
       argsFile: join(layout.args, 'kube-apiserver'),
     });
     security = await openApiserverSecurity(config.apiserver, {

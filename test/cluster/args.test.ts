@@ -33,6 +33,12 @@ t.test('typed flags: a wrong type names file, line and flag', async (t) => {
   t.throws(() => reader('--anonymous-auth=nope').bool('anonymous-auth', true), { message: /expected true or false/ });
   t.equal(reader('--address=127.0.0.1').ip('address', '0.0.0.0'), '127.0.0.1');
   t.throws(() => reader('--address=nohost').ip('address', '0.0.0.0'), { message: /expected an IP address/ });
+  t.same(reader('--runtime-config=api/all=false, apps/v1 ,,x=').keyValues('runtime-config', () => undefined), { 'api/all': 'false', 'apps/v1': '', x: '' }, 'key=value pairs; a bare key is empty');
+  t.same(reader('').keyValues('runtime-config', () => 'never asked'), {}, 'absent: nothing');
+  t.throws(() => reader('\n--runtime-config=a/b').keyValues('runtime-config', () => 'no such thing'), {
+    code: 'EARGS',
+    message: '/a/kubelet:2: invalid value "a/b" for flag --runtime-config: no such thing',
+  });
   t.same(reader('--bind 0.0.0.0:25000').hostPort('bind', { host: 'x', port: 1 }), { host: '0.0.0.0', port: 25000 });
   t.same(reader('--healthz-bind-address=127.0.0.1').hostPort('healthz-bind-address', { host: '0.0.0.0', port: 10256 }), { host: '127.0.0.1', port: 10256 });
   t.throws(() => reader('--bind 0.0.0.0:x').hostPort('bind', { host: 'x', port: 1 }), { message: /expected host:port/ });

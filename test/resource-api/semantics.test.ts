@@ -621,3 +621,20 @@ t.test('deleting a namespace: Terminating at once, then emptied and removed', as
   const recreated = await api.request('POST', '/api/v1/namespaces', { metadata: { name: ns } });
   t.equal(recreated.status, 201, 'the name can be used again');
 });
+
+t.test('answers carry upstream headers: JSON without a charset, and no-cache, private', async (t) => {
+  const ns = await createNamespace(api, 'headers');
+  for (const [method, path, status] of [
+    ['GET', '/version', 200],
+    ['GET', cmPath(ns), 200],
+    ['GET', cmPath(ns, 'missing'), 404],
+    ['GET', '/no/such/path', 404],
+  ] as const) {
+    const reply = await api.request(method, path);
+    t.equal(reply.status, status, `${method} ${path}`);
+    t.equal(reply.headers['content-type'], 'application/json', `${method} ${path}: Content-Type`);
+    t.equal(reply.headers['cache-control'], 'no-cache, private', `${method} ${path}: Cache-Control`);
+  }
+  const health = await api.request('GET', '/healthz');
+  t.equal(health.headers['content-type'], 'text/plain; charset=utf-8', 'text keeps its own type');
+});

@@ -69,6 +69,20 @@ export class FlagReader {
     return this.read(name, fallback, (v) => (/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(v) ? v : undefined), 'an IPv4 CIDR');
   }
 
+  /** `key=value,...`, a bare key having the value '' (Go's ConfigurationMap); `check` says what is wrong, if anything. */
+  keyValues(name: string, check: (values: Record<string, string>) => string | undefined): Record<string, string> {
+    const flag = this.args.flags.get(name);
+    if (!flag) return {};
+    const values: Record<string, string> = {};
+    for (const item of flag.value.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      const eq = item.indexOf('=');
+      values[eq < 0 ? item : item.slice(0, eq)] = eq < 0 ? '' : item.slice(eq + 1);
+    }
+    const problem = check(values);
+    if (problem) throw new SimError('EARGS', `${this.args.file}:${flag.line}: invalid value "${flag.value}" for flag --${name}: ${problem}`);
+    return values;
+  }
+
   list(name: string, fallback: string[], allowed?: readonly string[]): string[] {
     const expected = allowed ? `a comma-separated list of ${allowed.join(', ')}` : 'a comma-separated list';
     return this.read(

@@ -9,7 +9,8 @@
  *    tokens are audience-agnostic, wrapped by
  *    authenticator.WrapAudienceAgnosticToken(APIAudiences, ...)), and
  *    status.error for tokens that do not authenticate;
- *  - SelfSubjectReview v1, v1beta1 and v1alpha1;
+ *  - SelfSubjectReview v1, and v1beta1 and v1alpha1 once --runtime-config
+ *    enables them (both are off by default since 1.29, pkg/controlplane);
  *  - SubjectAccessReview, LocalSubjectAccessReview and `kubectl auth can-i`
  *    (SelfSubjectAccessReview): allowed;
  *  - impersonation with kubectl --as/--as-group/--as-uid and raw
@@ -19,7 +20,7 @@
  *    pkg/authentication/request/headerrequest/requestheader.go), and a
  *    certificate of the front-proxy CA whose CN is not allowed.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,6 +29,7 @@ import t, { type Test } from 'tap';
 import { startCluster, type Cluster } from '../../../src/index.js';
 import { requireTool } from '../../helpers/real-clients.js';
 import { said } from '../../helpers/run.js';
+import { tempDir } from '../../helpers/tmp.js';
 import { jwtClaims } from './fixtures/credentials.js';
 import { Admin, assertUnauthorized, bearer, request, selfSubjectReview, whoamiOver, type Json } from './fixtures/http.js';
 import { KUBECTLS, kubectlWith, whoamiJson } from './fixtures/kubectl.js';
@@ -117,17 +119,36 @@ t.test('TokenReview', async (t) => {
   });
 });
 
-t.test('SelfSubjectReview v1, v1beta1 and v1alpha1', async (t) => {
+t.test('SelfSubjectReview: v1 by default, v1beta1 and v1alpha1 with --runtime-config', async (t) => {
   const tls = { ca: cluster.caCert };
-  for (const version of ['v1', 'v1beta1', 'v1alpha1']) {
-    const reply = await selfSubjectReview(server, { tls, headers: bearer(cluster.credentials.tokens.kubelet) }, version);
+  const review = async (url: string, version: string) => {
+    const reply = await selfSubjectReview(url, { tls, headers: bearer(cluster.credentials.tokens.kubelet) }, version);
     t.equal(reply.status, 201, `${version}: 201 (body: ${reply.text.slice(0, 300)})`);
-    if (reply.status !== 201) continue;
     t.same(
       reply.json,
       { kind: 'SelfSubjectReview', apiVersion: `authentication.k8s.io/${version}`, metadata: { creationTimestamp: null }, status: { userInfo: KUBELET } },
       `${version}: the kubelet token's user`,
     );
+  };
+  await review(server, 'v1');
+  for (const version of ['v1beta1', 'v1alpha1']) {
+    const off = await selfSubjectReview(server, { tls, headers: bearer(cluster.credentials.tokens.kubelet) }, version);
+    t.equal(off.status, 404, `${version} is not served by default`);
+  }
+  const group = await admin.expect(t, 200, 'GET', '/apis/authentication.k8s.io');
+  t.same(group.versions, [{ groupVersion: 'authentication.k8s.io/v1', version: 'v1' }], 'discovery lists v1 only');
+
+  // The same node restarted with both versions enabled, as a MicroK8s user edits args/kube-apiserver.
+  const dataDir = tempDir(t);
+  const first = await startCluster({ dataDir, ephemeral: true, ephemeralPorts: true });
+  await first.stop();
+  const argsFile = join(dataDir, 'current', 'args', 'kube-apiserver');
+  appendFileSync(argsFile, '--runtime-config=authentication.k8s.io/v1beta1=true,authentication.k8s.io/v1alpha1\n');
+  const enabled = await startCluster({ dataDir, ephemeral: true, ephemeralPorts: true });
+  t.teardown(() => enabled.stop());
+  for (const version of ['v1', 'v1beta1', 'v1alpha1']) {
+    const reply = await selfSubjectReview(enabled.urls.apiserver!, { tls: { ca: enabled.caCert }, headers: bearer(enabled.credentials.tokens.kubelet) }, version);
+    t.equal(reply.status, 201, `--runtime-config: ${version} is served`);
   }
 });
 
