@@ -13,6 +13,8 @@ export interface RequestInfo {
   resource: string;
   subresource: string;
   name: string;
+  /** The raw `fieldSelector` of a list or watch (the Node authorizer reads a pod list's spec.nodeName); '' otherwise. */
+  fieldSelector: string;
   parts: string[];
 }
 
@@ -38,6 +40,7 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
     resource: '',
     subresource: '',
     name: '',
+    fieldSelector: '',
     parts: [],
   };
   // Go's net/http hands the apiserver the decoded path: escaped characters (%3A) are the names' own.
@@ -72,19 +75,21 @@ export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
   const name = parts.length >= 2 ? parts[1]! : '';
   const subresource = parts.length >= 3 ? parts[2]! : '';
   let requestName = name;
+  let fieldSelector = '';
   if (name === '') {
     const query = url.searchParams;
     if (verb === 'get') verb = isWatch(query) ? 'watch' : 'list';
     if (verb === 'delete') verb = 'deletecollection';
     // A list or watch of one object by field selector is authorized as that object (resourceNames rules).
     if (verb === 'list' || verb === 'watch') {
-      const single = (query.get('fieldSelector') ?? '').split(',').map((r) => /^metadata\.name==?(.+)$/.exec(r.trim())?.[1]).find(Boolean);
+      fieldSelector = query.get('fieldSelector') ?? '';
+      const single = fieldSelector.split(',').map((r) => /^metadata\.name==?(.+)$/.exec(r.trim())?.[1]).find(Boolean);
       if (single) requestName = single;
     }
   } else if (verb === 'get' && isWatch(url.searchParams)) {
     verb = 'watch';
   }
-  return { isResourceRequest: true, path, verb, apiPrefix: prefix, apiGroup, apiVersion, namespace, resource, subresource, name: requestName, parts };
+  return { isResourceRequest: true, path, verb, apiPrefix: prefix, apiGroup, apiVersion, namespace, resource, subresource, name: requestName, fieldSelector, parts };
 }
 
 function decodePath(path: string): string {

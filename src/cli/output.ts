@@ -8,10 +8,5 @@ export function formatServices(status: NodeStatus): string {
   return rows.join('\n');
 }
 
-/** `rbac` is the one addon the simulator has; it is enabled iff the apiserver authorizes with RBAC. */
-export function rbacEnabled(status: NodeStatus): boolean {
-  return status.authorizationModes.includes('RBAC');
-}
-
 export const RBAC_DESCRIPTION = 'Role-Based Access Control for authorisation';
 export const NOT_RUNNING = 'microk8s is not running. Use microk8s inspect for a deeper inspection.';

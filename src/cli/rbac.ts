@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { refreshOptInConfig } from '../cluster/args/refresh-opt.js';
 import { dataDirLayout } from '../cluster/data-dir.js';
 import { ALWAYS_ALLOW_MODE, RBAC_MODE } from '../cluster/node.js';
-import { reloadNode } from '../cluster/remote-node.js';
+import { queryNode, reloadNode } from '../cluster/remote-node.js';
 import { SimError } from '../sim-error.js';
 
 export const ENABLE_HELP = `Usage: microk8s-sim enable rbac
@@ -27,13 +27,18 @@ async function toggle(dataDir: string, argv: string[], enable: boolean): Promise
   }
   const file = join(dataDirLayout(dataDir).args, 'kube-apiserver');
   const wanted = enable ? RBAC_MODE : ALWAYS_ALLOW_MODE;
+  const already = (): number => {
+    console.log(`Addon rbac is already ${enable ? 'enabled' : 'disabled'}.`);
+    return 0;
+  };
+  // MicroK8s asks `status` first, which derives the addon from the cluster-admin ClusterRole;
+  // a stopped node has only its args file to go by.
+  const status = await queryNode(dataDir);
+  if (status && status.rbac === enable) return already();
   const previous = await refreshOptInConfig(file, 'authorization-mode', wanted).catch((err: NodeJS.ErrnoException) => {
     throw new SimError('ENOTRUNNING', `cannot update ${file}: ${err.code}; start the node once to create it`);
   });
-  if (previous === wanted) {
-    console.log(`Addon rbac is already ${enable ? 'enabled' : 'disabled'}.`);
-    return 0;
-  }
+  if (!status && previous === wanted) return already();
   console.log(enable ? 'Enabling RBAC' : 'Disabling RBAC');
   console.log('Reconfiguring apiserver');
   const running = await reloadNode(dataDir);

@@ -2,7 +2,7 @@ import { queryNode } from '../cluster/remote-node.js';
 import type { NodeStatus } from '../cluster/node.js';
 import { SimError } from '../sim-error.js';
 import { integerFlag, parseCommandArgs } from './args.js';
-import { formatServices, NOT_RUNNING, RBAC_DESCRIPTION, rbacEnabled } from './output.js';
+import { formatServices, NOT_RUNNING, RBAC_DESCRIPTION } from './output.js';
 
 export const STATUS_HELP = `Usage: microk8s-sim status [--format short|pretty|yaml|json] [--wait-ready] [--timeout N]
 
@@ -17,7 +17,7 @@ type Format = (typeof FORMATS)[number];
 export function formatStatus(status: NodeStatus | undefined, format: Format): string {
   if (format === 'json') {
     if (!status) return JSON.stringify({ running: false, message: NOT_RUNNING }, null, 2);
-    const addons = [{ name: 'rbac', description: RBAC_DESCRIPTION, status: rbacEnabled(status) ? 'enabled' : 'disabled' }];
+    const addons = [{ name: 'rbac', description: RBAC_DESCRIPTION, status: status.rbac ? 'enabled' : 'disabled' }];
     return JSON.stringify({ ...status, addons }, null, 2);
   }
   if (format === 'yaml') {
@@ -32,22 +32,22 @@ export function formatStatus(status: NodeStatus | undefined, format: Format): st
       '   - name: rbac',
       `     description: ${RBAC_DESCRIPTION}`,
       '     version: ',
-      `     status: ${rbacEnabled(status) ? 'enabled' : 'disabled'}`,
+      `     status: ${status.rbac ? 'enabled' : 'disabled'}`,
       'services:',
       ...services,
     ].join('\n');
   }
   if (!status) return NOT_RUNNING;
-  if (format === 'short') return `microk8s is running\naddons:\nrbac: ${rbacEnabled(status) ? 'enabled' : 'disabled'}`;
+  if (format === 'short') return `microk8s is running\naddons:\nrbac: ${status.rbac ? 'enabled' : 'disabled'}`;
   const row = `  ${'rbac'.padEnd(20)} # ${RBAC_DESCRIPTION}`;
   return [
     'microk8s is running',
     'addons:',
     'enabled:',
-    ...(rbacEnabled(status) ? [row] : []),
+    ...(status.rbac ? [row] : []),
     '',
     'disabled:',
-    ...(rbacEnabled(status) ? [] : [row]),
+    ...(status.rbac ? [] : [row]),
     '',
     'services:',
     formatServices(status),

@@ -9,6 +9,9 @@ import { explainDecision } from '../auth/authz/explain.js';
 import type { Attributes, Authorizer, RuleResolver } from '../auth/authz/types.js';
 import { rbacAuthorizer, type PolicySource } from '../auth/authz/rbac/authorizer.js';
 import { watchPolicy } from '../auth/authz/rbac/watch-policy.js';
+import { nodeRules } from '../auth/authz/rbac/bootstrap-policy.js';
+import { nodeAuthorizer } from '../auth/authz/node/authorizer.js';
+import { watchNodeGraph } from '../auth/authz/node/watch-graph.js';
 import type { ResourceStore } from '../registry/generic/resource-store.js';
 import type { Registry } from '../registry/index.js';
 import { SimError } from '../sim-error.js';
@@ -40,7 +43,7 @@ async function readCertificates(file: string, flag: string): Promise<X509Certifi
   return blocks.map((pem) => new X509Certificate(pem));
 }
 
-/** A mode not simulated yet (Node, Webhook, ABAC) gives no opinion and lists no rules. */
+/** A mode not simulated (Webhook, ABAC) gives no opinion and lists no rules. */
 const NO_OPINION: Authorizer & RuleResolver = {
   authorize: () => ({ decision: 'NoOpinion', reason: '' }),
   rulesFor: () => ({ resourceRules: [], nonResourceRules: [], incomplete: false, errors: [] }),
@@ -74,8 +77,10 @@ export async function openApiserverSecurity(
   });
   const policy = watchPolicy(options.resources, options.registry);
   const rbac = rbacAuthorizer(policy.cache);
+  const nodeGraph = watchNodeGraph(options.resources, options.registry);
+  const node = nodeAuthorizer(nodeGraph.graph, nodeRules());
   const authorizerFor = (mode: string): Authorizer & RuleResolver =>
-    mode === 'AlwaysAllow' ? alwaysAllow : mode === 'AlwaysDeny' ? alwaysDeny : mode === 'RBAC' ? rbac : NO_OPINION;
+    mode === 'AlwaysAllow' ? alwaysAllow : mode === 'AlwaysDeny' ? alwaysDeny : mode === 'RBAC' ? rbac : mode === 'Node' ? node : NO_OPINION;
   let modes: (Authorizer & RuleResolver)[] = [];
   let modeNames: readonly string[] = [];
   let anonymous = false;
@@ -109,6 +114,7 @@ export async function openApiserverSecurity(
     close: () => {
       credentialFiles.close();
       policy.stop();
+      nodeGraph.stop();
     },
   };
 }

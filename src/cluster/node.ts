@@ -55,6 +55,8 @@ export interface NodeStatus {
   dataDir: string;
   kubernetesVersion: string;
   authorizationModes: string[];
+  /** The rbac addon's state as MicroK8s derives it: whether the `cluster-admin` ClusterRole exists. */
+  readonly rbac: boolean;
   services: ServiceStatus[];
   containerdSocket: string;
 }
@@ -193,6 +195,9 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       dataDir: layout.root,
       kubernetesVersion: version.gitVersion,
       authorizationModes: config.apiserver.authorizationModes,
+      get rbac() {
+        return controlPlane!.resources.revisionOf(controlPlane!.registry.lookup('rbac.authorization.k8s.io', 'v1', 'clusterroles')!, '', 'cluster-admin') !== undefined;
+      },
       services,
       containerdSocket: config.containerd.socket,
     };

@@ -23,7 +23,9 @@ t.test('resource requests, as the apiserver RequestInfoFactory parses them', asy
     ['PUT', '/api/v1/namespaces/ns/finalize', { verb: 'update', resource: 'namespaces', name: 'ns', subresource: 'finalize' }],
     ['GET', '/api/v1/namespaces/ns/configmaps?fieldSelector=metadata.name%3Done', { verb: 'list', name: 'one' }],
     ['GET', '/api/v1/namespaces/ns/configmaps?watch=1&fieldSelector=metadata.name%3D%3Done', { verb: 'watch', name: 'one' }],
-    ['GET', '/api/v1/namespaces/ns/configmaps?fieldSelector=metadata.namespace%3Dns', { verb: 'list', name: '' }],
+    ['GET', '/api/v1/namespaces/ns/configmaps?fieldSelector=metadata.namespace%3Dns', { verb: 'list', name: '', fieldSelector: 'metadata.namespace=ns' }],
+    ['GET', '/api/v1/pods?watch=true&fieldSelector=spec.nodeName%3Dn1', { verb: 'watch', name: '', fieldSelector: 'spec.nodeName=n1' }],
+    ['GET', '/api/v1/namespaces/ns/pods/p?fieldSelector=spec.nodeName%3Dn1', { verb: 'get', name: 'p', fieldSelector: '' }],
     ['GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/admin', { apiGroup: 'rbac.authorization.k8s.io', resource: 'clusterroles', name: 'admin' }],
   ];
   for (const [method, url, want] of cases) t.match(parseRequestInfo(method, url), { isResourceRequest: true, ...want }, `${method} ${url}`);

@@ -35,6 +35,7 @@ export function attributesOf(user: UserInfo, info: RequestInfo): Attributes {
     resource: info.resource,
     subresource: info.subresource,
     name: info.name,
+    ...(info.fieldSelector ? { fieldSelector: info.fieldSelector } : {}),
   };
 }
 

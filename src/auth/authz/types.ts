@@ -12,6 +12,8 @@ export interface Attributes {
   resource: string;
   subresource: string;
   name: string;
+  /** A list or watch's raw field selector (the Node authorizer allows a pod list by spec.nodeName); absent for others. */
+  fieldSelector?: string;
 }
 
 export type Decision = 'Allow' | 'Deny' | 'NoOpinion';

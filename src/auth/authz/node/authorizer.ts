@@ -85,13 +85,18 @@ export function nodeAuthorizer(graph: NodeGraph, nodeRules: readonly PolicyRule[
     return noOpinion(a.name ? `node '${node}' cannot read '${a.name}', only its own Node object` : `node '${node}' cannot read all nodes, only its own Node object`);
   };
 
-  // Mirror pods, status and evictions are left to NodeRestriction admission.
-  // Upstream also allows list/watch with a spec.nodeName=<node> field selector; our Attributes do not carry field selectors.
+  // Mirror pods, status and evictions are left to NodeRestriction admission. A kubelet lists and
+  // watches its pods with the field selector spec.nodeName=<node>.
+  const ownPods = (node: string, a: Attributes): boolean =>
+    (a.fieldSelector ?? '').split(',').some((requirement) => /^spec\.nodeName==?(.*)$/.exec(requirement.trim())?.[1] === node);
   const pod = (node: string, a: Attributes): AuthorizationResult => {
     switch (a.subresource) {
       case '':
         if (a.verb === 'get') return get(node, 'pods', a);
-        if (a.verb === 'list' || a.verb === 'watch') return a.name ? related(node, 'pods', a) : noOpinion('can only list/watch pods with spec.nodeName field selector');
+        if (a.verb === 'list' || a.verb === 'watch') {
+          if (a.name) return related(node, 'pods', a);
+          return ownPods(node, a) ? allow : noOpinion('can only list/watch pods with spec.nodeName field selector');
+        }
         return a.verb === 'create' || a.verb === 'delete' ? allow : noOpinion();
       case 'status':
         return a.verb === 'update' || a.verb === 'patch' ? allow : noOpinion();
@@ -134,7 +139,7 @@ export function nodeAuthorizer(graph: NodeGraph, nodeRules: readonly PolicyRule[
     authorize(attributes: Attributes): AuthorizationResult {
       const node = nodeIdentity(attributes.user);
       if (node === undefined) return noOpinion();
-      // Only the user `system:node:` (no name after the prefix) gets here.
+      // The user `system:node:` itself: a node, but which one?
       if (!node) return noOpinion(`unknown node for user "${attributes.user.name}"`);
       const decided = attributes.isResourceRequest ? subdivided(node, attributes) : undefined;
       if (decided) return decided;

@@ -24,6 +24,7 @@ import {
   serviceAccount,
   urls,
   user,
+  type PolicyRule,
 } from './bootstrap-helpers.js';
 import { bootstrapControllerRoleBindings, bootstrapControllerRoles } from './bootstrap-controller-policy.js';
 import { bootstrapNamespacedRoleBindings, bootstrapNamespacedRoles } from './bootstrap-namespace-policy.js';
@@ -40,6 +41,34 @@ const STORAGE = 'storage.k8s.io';
 
 const signerApprover = (name: string, signer: string): Record<string, unknown> =>
   clusterRole(`system:certificates.k8s.io:${name}`, [res([CERTS], ['signers'], ['approve'], [signer])]);
+
+/** NodeRules: what the system:node ClusterRole grants, and what the Node authorizer allows a node beyond its graph. */
+export function nodeRules(): PolicyRule[] {
+  return [
+    res([AUTHN], ['tokenreviews'], ['create']),
+    res([AUTHZ], ['localsubjectaccessreviews', 'subjectaccessreviews'], ['create']),
+    core(['services'], READ),
+    core(['nodes'], ['create', 'get', 'list', 'watch']),
+    core(['nodes/status'], ['patch', 'update']),
+    core(['nodes'], ['patch', 'update']),
+    core(['events'], ['create', 'patch', 'update']),
+    core(['pods'], READ),
+    core(['pods'], ['create', 'delete']),
+    core(['pods/status'], ['patch', 'update']),
+    core(['pods/eviction'], ['create']),
+    core(['configmaps', 'secrets'], READ),
+    core(['persistentvolumeclaims', 'persistentvolumes'], ['get']),
+    core(['endpoints'], ['get']),
+    res([CERTS], ['certificatesigningrequests'], ['create', 'get', 'list', 'watch']),
+    res([COORD], ['leases'], ['create', 'delete', 'get', 'patch', 'update']),
+    res([STORAGE], ['volumeattachments'], ['get']),
+    core(['serviceaccounts/token'], ['create']),
+    core(['persistentvolumeclaims/status'], ['get', 'patch', 'update']),
+    res([STORAGE], ['csidrivers'], READ),
+    res([STORAGE], ['csinodes'], ['create', 'delete', 'get', 'patch', 'update']),
+    res(['node.k8s.io'], ['runtimeclasses'], READ),
+  ];
+}
 
 /** The roles of testdata/cluster-roles.yaml (31 in 1.32), in that file's order. */
 export function bootstrapPolicyClusterRoles(): Record<string, unknown>[] {
@@ -261,30 +290,7 @@ export function bootstrapPolicyClusterRoles(): Record<string, unknown>[] {
     clusterRole('system:monitoring', [
       urls(['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'], ['get']),
     ]),
-    clusterRole('system:node', [
-      res([AUTHN], ['tokenreviews'], ['create']),
-      res([AUTHZ], ['localsubjectaccessreviews', 'subjectaccessreviews'], ['create']),
-      core(['services'], READ),
-      core(['nodes'], ['create', 'get', 'list', 'watch']),
-      core(['nodes/status'], ['patch', 'update']),
-      core(['nodes'], ['patch', 'update']),
-      core(['events'], ['create', 'patch', 'update']),
-      core(['pods'], READ),
-      core(['pods'], ['create', 'delete']),
-      core(['pods/status'], ['patch', 'update']),
-      core(['pods/eviction'], ['create']),
-      core(['configmaps', 'secrets'], READ),
-      core(['persistentvolumeclaims', 'persistentvolumes'], ['get']),
-      core(['endpoints'], ['get']),
-      res([CERTS], ['certificatesigningrequests'], ['create', 'get', 'list', 'watch']),
-      res([COORD], ['leases'], ['create', 'delete', 'get', 'patch', 'update']),
-      res([STORAGE], ['volumeattachments'], ['get']),
-      core(['serviceaccounts/token'], ['create']),
-      core(['persistentvolumeclaims/status'], ['get', 'patch', 'update']),
-      res([STORAGE], ['csidrivers'], READ),
-      res([STORAGE], ['csinodes'], ['create', 'delete', 'get', 'patch', 'update']),
-      res(['node.k8s.io'], ['runtimeclasses'], READ),
-    ]),
+    clusterRole('system:node', nodeRules()),
     clusterRole('system:node-bootstrapper', [
       res([CERTS], ['certificatesigningrequests'], ['create', 'get', 'list', 'watch']),
     ]),

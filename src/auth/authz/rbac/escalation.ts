@@ -36,6 +36,22 @@ function covers(owner: PolicyRule, atom: Atom): boolean {
   return names.length === 0 || (atom.name !== undefined && names.includes(atom.name));
 }
 
+function uncoveredAtoms(owned: readonly PolicyRule[], rules: readonly PolicyRule[]): Atom[] {
+  return rules.flatMap(atoms).filter((atom) => !owned.some((rule) => covers(rule, atom)));
+}
+
+/**
+ * validation.Covers: the parts of `rules` that `owned` does not cover, one rule per
+ * verb and target (BreakdownRule), empty when every one is covered.
+ */
+export function uncoveredRules(owned: readonly PolicyRule[], rules: readonly PolicyRule[]): PolicyRule[] {
+  return uncoveredAtoms(owned, rules).map((atom): PolicyRule =>
+      atom.url !== undefined
+        ? { verbs: [atom.verb], nonResourceURLs: [atom.url] }
+        : { verbs: [atom.verb], apiGroups: [atom.group!], resources: [atom.resource!], ...(atom.name === undefined ? {} : { resourceNames: [atom.name] }) },
+    );
+}
+
 const quoted = (values: string[]): string => `[${values.map((v) => JSON.stringify(v)).join(' ')}]`;
 
 /** rbac's CompactString for the rules a user does not hold, verbs merged per target. */
@@ -112,7 +128,7 @@ export function checkEscalation(check: EscalationCheck, authorizer: Authorizer, 
     const admin = owned.some((r) => covers(r, { verb: '*', group: '*', resource: '*' })) && owned.some((r) => covers(r, { verb: '*', url: '*' }));
     if (!admin) return forbidden(gr, check.name, 'must have cluster-admin privileges to use the aggregationRule');
   }
-  const missing = check.rules.flatMap(atoms).filter((atom) => !owned.some((rule) => covers(rule, atom)));
+  const missing = uncoveredAtoms(owned, check.rules);
   if (missing.length === 0) return undefined;
   const groups = `[${user.groups.map((g) => JSON.stringify(g)).join(' ')}]`;
   let why = `user ${JSON.stringify(user.name)} (groups=${groups}) is attempting to grant RBAC permissions not currently held:\n${describe(missing)}`;
