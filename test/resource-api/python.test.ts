@@ -13,30 +13,12 @@ import type { ChildProcess } from 'node:child_process';
 import t, { type Test } from 'tap';
 
 import { startCluster, type Cluster } from '../../src/index.js';
-import { run, said } from '../helpers/run.js';
+import { requirePythonClient, runPython } from '../helpers/python.js';
+import { said } from '../helpers/run.js';
 import { tempDir } from '../helpers/tmp.js';
 import { adminApi, createNamespace, Lines, type Json } from './fixtures/api.js';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./fixtures/python_client.py', import.meta.url));
-
-/** Like requireTool: skips the test when the Python client is missing, fails it under REQUIRE_REAL_CLIENTS=1. */
-async function requirePythonClient(t: Test): Promise<boolean> {
-  let why: string | undefined;
-  try {
-    const probe = await run(PYTHON, ['-c', 'import kubernetes']);
-    if (probe.code !== 0) why = `the Python kubernetes client is not importable by ${PYTHON}${said(probe)}`;
-  } catch (err) {
-    why = `${PYTHON} cannot run: ${(err as Error).message}`;
-  }
-  if (!why) return true;
-  if (process.env.REQUIRE_REAL_CLIENTS === '1') {
-    t.fail(`${why} (REQUIRE_REAL_CLIENTS=1; install python3-kubernetes)`);
-    return false;
-  }
-  t.plan(0, `${why}: test skipped`);
-  return false;
-}
 
 async function exercise(t: Test, cluster: Cluster, kubeconfigText: string, ns: string): Promise<void> {
   const api = adminApi(t, cluster);
@@ -48,8 +30,8 @@ async function exercise(t: Test, cluster: Cluster, kubeconfigText: string, ns: s
   const lines = new Lines();
   let child: ChildProcess | undefined;
   t.teardown(() => void child?.kill('SIGKILL'));
-  const exited = run(PYTHON, [SCRIPT, kubeconfig, ns, 'py-watched'], {
-    env: { ...process.env, HOME: dir },
+  const exited = runPython(SCRIPT, [kubeconfig, ns, 'py-watched'], {
+    home: dir,
     onSpawn: (c) => (child = c),
     onStdout: (stdout) => lines.update(stdout),
   }).finally(() => lines.end());

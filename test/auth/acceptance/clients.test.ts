@@ -16,12 +16,12 @@ import * as k8s from '@kubernetes/client-node';
 import t, { type Test } from 'tap';
 
 import { startCluster, type Cluster } from '../../../src/index.js';
-import { run, said } from '../../helpers/run.js';
+import { requirePythonClient, runPython } from '../../helpers/python.js';
+import { said } from '../../helpers/run.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { kubeconfigYaml, writeKubeconfig } from './fixtures/credentials.js';
 import { Admin, UNAUTHORIZED_BODY, upgrade, type Json } from './fixtures/http.js';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./fixtures/list_namespaces.py', import.meta.url));
 
 const cluster: Cluster = await startCluster({ ephemeral: true });
@@ -85,28 +85,10 @@ t.test('@kubernetes/client-node 1.4.0', async (t) => {
   }
 });
 
-/** Like requireTool: skips when the Python client is missing, fails under REQUIRE_REAL_CLIENTS=1. */
-async function requirePythonClient(t: Test): Promise<boolean> {
-  let why: string | undefined;
-  try {
-    const probe = await run(PYTHON, ['-c', 'import kubernetes']);
-    if (probe.code !== 0) why = `the Python kubernetes client is not importable by ${PYTHON}${said(probe)}`;
-  } catch (err) {
-    why = `${PYTHON} cannot run: ${(err as Error).message}`;
-  }
-  if (!why) return true;
-  if (process.env.REQUIRE_REAL_CLIENTS === '1') {
-    t.fail(`${why} (REQUIRE_REAL_CLIENTS=1; install python3-kubernetes)`);
-    return false;
-  }
-  t.plan(0, `${why}: test skipped`);
-  return false;
-}
-
 t.test('python3-kubernetes', async (t) => {
   if (!(await requirePythonClient(t))) return;
   const python = async (t: Test, file: string): Promise<Json | undefined> => {
-    const r = await run(PYTHON, [SCRIPT, file], { env: { ...process.env, HOME: dir } });
+    const r = await runPython(SCRIPT, [file], { home: dir });
     t.equal(r.code, 0, `the script exits 0${said(r)}`);
     try {
       return JSON.parse(r.stdout.trim()) as Json;
