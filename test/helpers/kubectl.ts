@@ -1,14 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { run, type RunResult } from './run.js';
+import { run, type RunOptions, type RunResult } from './run.js';
 import { tempDir, type Teardown } from './tmp.js';
 
 /** The kubectl minors every kubectl acceptance test runs (1.33 sends protobuf). */
 export const KUBECTLS = ['kubectl.1.28', 'kubectl.1.31', 'kubectl.1.33'] as const;
 
 export interface Kubectl {
-  (args: string[]): Promise<RunResult>;
+  /** `options`: run's onStdout/onSpawn, to act on a streaming command (a watch, port-forward). */
+  (args: string[], options?: Pick<RunOptions, 'onStdout' | 'onSpawn'>): Promise<RunResult>;
   /** The private directory: HOME, the kubeconfig file and the cache. */
   dir: string;
   /** The kubeconfig file's path. */
@@ -25,7 +26,7 @@ export function kubectlWith(t: Teardown, bin: string, kubeconfigText: string): K
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigText, { mode: 0o600 });
   const env = { ...process.env, HOME: dir, KUBECONFIG: '' };
-  const kubectl = ((args: string[]) => run(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env })) as Kubectl;
+  const kubectl = ((args: string[], options = {}) => run(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env, ...options })) as Kubectl;
   kubectl.dir = dir;
   kubectl.kubeconfig = kubeconfig;
   return kubectl;

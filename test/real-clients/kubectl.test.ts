@@ -4,28 +4,15 @@
  * cluster.kubeconfig() where dist/ has not been built).
  */
 import t, { type Test } from 'tap';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startCluster, type Cluster } from '../../src/index.js';
 import { requireTool } from '../helpers/real-clients.js';
-import { run, said, type RunResult } from '../helpers/run.js';
+import { run, said } from '../helpers/run.js';
 import { tempDir } from '../helpers/tmp.js';
+import { kubectlWith, type Kubectl } from '../helpers/kubectl.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-
-interface Kubectl {
-  (args: string[]): Promise<RunResult>;
-}
-
-/** kubectl with an explicit kubeconfig, a fresh cache directory and a private HOME. */
-function kubectlWith(t: Test, bin: string, kubeconfigText: string): Kubectl {
-  const dir = tempDir(t, 'm8s-kubectl-');
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigText, { mode: 0o600 });
-  const env = { ...process.env, HOME: dir, KUBECONFIG: '' };
-  return (args) => run(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env });
-}
 
 interface VersionOutput {
   clientVersion?: { gitVersion?: string; minor?: string };

@@ -14,29 +14,13 @@ import t, { type Test } from 'tap';
 
 import { startCluster, type Cluster } from '../../src/index.js';
 import { requireTool } from '../helpers/real-clients.js';
-import { run, said, type RunResult } from '../helpers/run.js';
-import { tempDir } from '../helpers/tmp.js';
+import { said } from '../helpers/run.js';
+import { kubectlWith, type Kubectl } from '../helpers/kubectl.js';
 import { adminApi, Lines, meta, pool, type Api, type Json } from './fixtures/api.js';
 
 const cluster: Cluster = await startCluster({ ephemeral: true });
 t.teardown(() => cluster.stop());
 const api: Api = adminApi(t, cluster);
-
-interface Kubectl {
-  (args: string[], options?: { onStdout?: (stdout: string, child: ChildProcess) => void; onSpawn?: (child: ChildProcess) => void }): Promise<RunResult>;
-  dir: string;
-}
-
-/** kubectl with an explicit kubeconfig, a fresh cache directory and a private HOME. */
-function kubectlWith(t: Test, bin: string, kubeconfigText: string): Kubectl {
-  const dir = tempDir(t, 'm8s-kubectl-');
-  const kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigText, { mode: 0o600 });
-  const env = { ...process.env, HOME: dir, KUBECONFIG: '' };
-  const kubectl = ((args, options = {}) => run(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env, ...options })) as Kubectl;
-  kubectl.dir = dir;
-  return kubectl;
-}
 
 /** Runs kubectl, asserts exit 0 and returns stdout. */
 async function ok(t: Test, kubectl: Kubectl, args: string[], what = `kubectl ${args.join(' ')}`): Promise<string> {
