@@ -11,6 +11,7 @@ import { registerResourceEndpoints } from './endpoints/resources.js';
 import type { RequestContext, RequestPipeline } from './filters/pipeline.js';
 import { handleWatchUpgrades } from './endpoints/watch-websocket.js';
 import { registerVersion } from './version.js';
+import { registerOpenApi } from './openapi/routes.js';
 import { registerServiceAccountIssuerDiscovery } from './service-account-issuer.js';
 import type { ServiceAccountTokens } from '../auth/authn/service-account/index.js';
 import type { PolicySource } from '../auth/authz/rbac/authorizer.js';
@@ -61,6 +62,7 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
   const contextOf = (request: FastifyRequest): RequestContext => contexts.get(request)!;
   registerHealthChecks(app, ['/healthz', '/livez', '/readyz'], ['ping', 'log', 'etcd']);
   registerVersion(app, deps.version);
+  registerOpenApi(app, { registry: deps.registry, version: deps.version });
   registerResourceEndpoints(app, {
     registry: deps.registry,
     store: deps.resources,

@@ -7,12 +7,11 @@ import { ANSWERED_REVIEWS } from './reviews.js';
  * registry table.
  */
 /** A subresource as discovery names it, from the registry's facts. */
-function subresourceOf(rt: ResourceType, name: string): { group: string; version: string; kind: string; verbs: string[] } {
+export function subresourceOf(rt: ResourceType, name: string): { group: string; version: string; kind: string; verbs: string[] } {
   const info = rt.subresourceInfo?.[name] ?? { kind: rt.kind, verbs: ['get'] };
   return { group: info.group ?? rt.group, version: info.version ?? rt.version, kind: info.kind, verbs: info.verbs };
 }
 
-/** The resources a group version serves (review kinds only once they are answered). */
 const groupVersionOf = (group: string, version: string): string => (group ? `${group}/${version}` : version);
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
@@ -41,7 +40,8 @@ export function apiGroupDocument(registry: Registry, name: string): Record<strin
   return group ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group) } : undefined;
 }
 
-function resourcesOf(registry: Registry, group: string, version: string): ResourceType[] {
+/** The resources a group version serves (review kinds only once they are answered). */
+export function resourcesOf(registry: Registry, group: string, version: string): ResourceType[] {
   return registry.all().filter((rt) => rt.group === group && rt.version === version && (!rt.virtual || ANSWERED_REVIEWS.has(rt.plural)));
 }
 

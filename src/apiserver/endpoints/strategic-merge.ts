@@ -5,42 +5,19 @@
  * the directives `$patch`, `$setElementOrder/<list>`,
  * `$deleteFromPrimitiveList/<list>` and `$retainKeys` apply.
  *
- * The merge keys are those of the API types' `patchMergeKey` tags, by field
- * name; a list not named here is replaced whole, as an atomic list is.
+ * The merge keys and merged primitive lists are the API types' (see
+ * api/patch-strategy.ts), the same facts the OpenAPI documents publish.
  */
+import { LIST_MERGE_KEYS, MERGED_PRIMITIVE_LISTS } from '../../api/patch-strategy.js';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-type MergeKey = string | ((items: Json[]) => string);
-
-const LIST_MERGE_KEYS: Record<string, MergeKey> = {
-  containers: 'name',
-  initContainers: 'name',
-  ephemeralContainers: 'name',
-  env: 'name',
-  volumes: 'name',
-  volumeMounts: 'mountPath',
-  volumeDevices: 'devicePath',
-  imagePullSecrets: 'name',
-  resourceClaims: 'name',
-  hostAliases: 'ip',
-  topologySpreadConstraints: 'topologyKey',
-  conditions: 'type',
-  ownerReferences: 'uid',
-  secrets: 'name',
-  taints: 'key',
-  addresses: 'type',
-  // ContainerPort merges on containerPort, ServicePort on port.
-  ports: (items) => (items.some((i) => isObject(i) && 'containerPort' in i) ? 'containerPort' : 'port'),
-};
-
-/** Primitive lists with patchStrategy "merge": the patch's values are added. */
-const MERGED_PRIMITIVE_LISTS = new Set(['finalizers']);
-
 function mergeKeyOf(field: string, items: Json[]): string | undefined {
-  const key = LIST_MERGE_KEYS[field];
-  return typeof key === 'function' ? key(items) : key;
+  const keys = LIST_MERGE_KEYS[field];
+  if (!keys) return undefined;
+  return keys.find((key) => items.some((i) => isObject(i) && key in i)) ?? keys[keys.length - 1];
 }
 
 function mergeList(field: string, target: Json | undefined, patch: Json[], order: Json[] | undefined): Json[] {
