@@ -1,7 +1,9 @@
 import { bootstrapObjects } from '../apiserver/bootstrap.js';
+import { runGarbageCollector } from '../components/controllers/garbage-collector.js';
 import { runNamespaceController } from '../components/controllers/namespace.js';
 import { runServiceAccountController } from '../components/controllers/service-account.js';
 import { runClusterRoleAggregation } from '../components/controllers/clusterrole-aggregation.js';
+import { runPodTermination } from '../kubelet/pod-termination.js';
 import { createClusterIPAllocator, firstServiceIP, parseIpv4Cidr } from '../registry/generic/cluster-ip.js';
 import { ResourceStore } from '../registry/generic/resource-store.js';
 import { servedTypes, type RuntimeConfig } from '../registry/api-resource-config.js';
@@ -49,6 +51,8 @@ export async function openControlPlane(options: {
       await bootstrapObjects({ store: resources!, registry, serviceIP, ...apiserver });
       stops.push(
         runNamespaceController(resources!, registry),
+        runGarbageCollector(resources!, registry),
+        runPodTermination(resources!, registry),
         runServiceAccountController(resources!, registry),
         runClusterRoleAggregation(resources!, registry),
       );

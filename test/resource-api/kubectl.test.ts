@@ -328,7 +328,7 @@ async function exercise(t: Test, kubectl: Kubectl, minor: number): Promise<void>
     await api.expect(200, 'PATCH', `${podsPath}/w-1`, { metadata: { labels: { extra: 'label' } } });
     await api.expect(200, 'DELETE', `${podsPath}/w-1`);
     await api.expect(200, 'DELETE', `${podsPath}/w-2`);
-    await lines.until((ls) => events(ls).length >= 6, 'six event lines');
+    await lines.until((ls) => events(ls).length >= 8, 'eight event lines');
     t.equal(child!.exitCode, null, 'kubectl is still watching');
     child!.kill('SIGTERM');
     const result = await exited;
@@ -340,7 +340,10 @@ async function exercise(t: Test, kubectl: Kubectl, minor: number): Promise<void>
         ['ADDED', 'w-1'],
         ['ADDED', 'w-2'],
         ['MODIFIED', 'w-1'],
+        // A pod's delete is graceful: the apiserver writes its deletionTimestamp (grace 0: unbound) before removing it.
+        ['MODIFIED', 'w-1'],
         ['DELETED', 'w-1'],
+        ['MODIFIED', 'w-2'],
         ['DELETED', 'w-2'],
       ],
       `every event exactly once, in order${said(result)}`,

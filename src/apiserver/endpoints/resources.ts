@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, methodNotSupported, notFoundPath, StatusError, successStatus } from '../../api/status.js';
 import type { Registry } from '../../registry/index.js';
-import type { ListOptions, ListResult, ResourceStore, WriteOptions } from '../../registry/generic/resource-store.js';
+import { ignoreNotFound, type ListOptions, type ListResult, type ResourceStore, type WriteOptions } from '../../registry/generic/resource-store.js';
 import type { PolicySource } from '../../auth/authz/rbac/authorizer.js';
 import { rbacAdmission } from './rbac-admission.js';
 import { metaOf } from '../../registry/generic/object-meta.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import { decodeObject } from './body.js';
+import { deleteOptionsOf } from './delete-options.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { RequestContext, RequestPipeline } from '../filters/pipeline.js';
 import { validateListOptions } from './list-options.js';
@@ -34,6 +35,8 @@ export interface ResourceEndpointsDeps {
 
 /** Namespaces kube-apiserver refuses to delete. */
 const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
+/** Kinds whose storage answers a delete with the deleted object rather than a Status (ReturnDeletedObject). */
+const RETURNS_DELETED_OBJECT = new Set(['/namespaces', '/pods', '/serviceaccounts', '/services', 'storage.k8s.io/storageclasses']);
 /** The default watch timeout is randomized in [min-request-timeout, 2x) upstream; we take the lower bound. */
 const DEFAULT_WATCH_SECONDS = 1800;
 
@@ -89,9 +92,12 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
       return reply.code(201).send(answerTokenRequest(deps.serviceAccountTokens, info.namespace, info.name, body));
     }
-    if (info.subresource && info.subresource !== 'status') throw new StatusError(notFoundPath());
-    if (info.subresource === 'status' && !rt.subresources.includes('status')) throw new StatusError(notFoundPath());
-    const verb = info.subresource === 'status' && info.verb === 'get' ? 'get' : info.verb;
+    const subresource = info.subresource;
+    if (subresource && subresource !== 'status' && subresource !== 'finalize') throw new StatusError(notFoundPath());
+    if (subresource && !rt.subresources.includes(subresource)) throw new StatusError(notFoundPath());
+    // A namespace's finalize subresource is written with PUT only.
+    if (subresource === 'finalize' && info.verb !== 'update') throw new StatusError(methodNotSupported({ group: rt.group, resource: `${rt.plural}/finalize` }, info.verb));
+    const verb = subresource === 'status' && info.verb === 'get' ? 'get' : info.verb;
     if (!rt.verbs.includes(verb)) throw new StatusError(methodNotSupported({ group: rt.group, resource: rt.plural }, verb));
     const namespace = rt.namespaced ? info.namespace : '';
     const name = info.name;
@@ -124,22 +130,22 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       }
       case 'update': {
         const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
-        const updated = await store.update(rt, namespace, name, body, { ...options(query, rt, request), ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+        const updated = await store.update(rt, namespace, name, body, { ...options(query, rt, request), ...(subresource === 'status' || subresource === 'finalize' ? { subresource } : {}) });
         return withTypeMeta(updated, rt);
       }
       case 'patch':
         return withTypeMeta(await patch(rt, namespace, name, info, request, query), rt);
       case 'delete':
-        return remove(rt, namespace, name, request, query);
+        return remove(rt, namespace, name, request, reply, query);
       case 'deletecollection': {
-        const dryRun = dryRunOf(query);
-        const { items } = store.list(rt, namespace, listOptionsOf(query));
-        const deleted = [];
-        for (const item of items) {
+        const deleteOptions = await deleteOptionsOf(request.body as Buffer | undefined, request.headers['content-type'], query);
+        const listed = store.list(rt, namespace, listOptionsOf(query));
+        // Each item is deleted as a DELETE of it would be; one deleted meanwhile is no failure.
+        for (const item of listed.items) {
           const meta = metaOf(item);
-          deleted.push(await store.delete(rt, meta.namespace ?? '', meta.name!, { dryRun }));
+          await store.delete(rt, meta.namespace ?? '', meta.name!, deleteOptions).catch(ignoreNotFound);
         }
-        return { kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: String(store.revision) }, items: deleted };
+        return { kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: listed.resourceVersion }, items: listed.items };
       }
       default:
         throw new StatusError(methodNotSupported({ group: rt.group, resource: rt.plural }, verb));
@@ -160,30 +166,22 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
     });
   }
 
-  async function remove(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, query: Query): Promise<unknown> {
-    const body = request.body as Buffer | undefined;
-    // DeleteOptions come as JSON, or protobuf from kubectl 1.32+ like any typed body.
-    const deleteOptions = (body && body.length > 0 ? await decodeObject(body, request.headers['content-type']) : {}) as {
-      preconditions?: { uid?: string; resourceVersion?: string };
-      dryRun?: string[];
-    };
-    const dryRun = dryRunOf(query) || (deleteOptions.dryRun ?? []).includes('All');
-    if (rt.group === '' && rt.plural === 'namespaces') return deleteNamespace(rt, name, dryRun);
-    const deleted = await store.delete(rt, namespace, name, { dryRun, ...(deleteOptions.preconditions ? { preconditions: deleteOptions.preconditions } : {}) });
-    const meta = metaOf(deleted);
+  /**
+   * DELETE of one object. The answer is the object while it waits (finalizers,
+   * a grace period, a terminating namespace) and, once removed, the object for
+   * kinds that return it, else a Success Status; 202 only when the object
+   * waits and the request set orphanDependents=false (handlers/delete.go).
+   */
+  async function remove(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, reply: FastifyReply, query: Query): Promise<unknown> {
+    const deleteOptions = await deleteOptionsOf(request.body as Buffer | undefined, request.headers['content-type'], query);
+    if (rt.group === '' && rt.plural === 'namespaces' && IMMORTAL_NAMESPACES.has(name)) {
+      throw new StatusError(forbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted'));
+    }
+    const { object, deleted } = await store.delete(rt, namespace, name, deleteOptions);
+    reply.code(!deleted && deleteOptions.orphanDependents === false ? 202 : 200);
+    if (!deleted || RETURNS_DELETED_OBJECT.has(`${rt.group}/${rt.plural}`)) return withTypeMeta(object, rt);
+    const meta = metaOf(object);
     return successStatus({ name: meta.name!, ...(rt.group ? { group: rt.group } : {}), kind: rt.plural, ...(meta.uid ? { uid: meta.uid } : {}) });
-  }
-
-  /** A namespace is not removed at once: it turns Terminating and the namespace controller empties it. */
-  async function deleteNamespace(rt: ResourceType, name: string, dryRun: boolean): Promise<unknown> {
-    if (IMMORTAL_NAMESPACES.has(name)) throw new StatusError(forbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted'));
-    const ns = store.get(rt, '', name) as KubeObject & { status?: { phase?: string } };
-    if (ns.status?.phase === 'Terminating') return withTypeMeta(ns, rt);
-    const meta = metaOf(ns);
-    meta.deletionTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    ns.status = { ...(ns.status ?? {}), phase: 'Terminating' };
-    if (dryRun) return withTypeMeta(ns, rt);
-    return withTypeMeta(await store.markDeleting(rt, ns), rt);
   }
 
   function watch(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, reply: FastifyReply, query: Query): void {

@@ -20,6 +20,16 @@ import { validateName } from '../names.js';
 import type { Registry } from '../index.js';
 import type { DefaultingContext, FieldError, KubeObject, ResourceType } from '../types.js';
 import { decodeContinue, encodeContinue, expiredContinue } from './continue-token.js';
+import {
+  checkPreconditions,
+  deletesOnUpdate,
+  markNamespaceTerminating,
+  newFinalizersError,
+  planDeletion,
+  specFinalizers,
+  validateDeleteOptions,
+  type DeleteOptions,
+} from './deletion.js';
 import { generateName, metaOf, newUid, nowTimestamp } from './object-meta.js';
 
 export interface ListOptions {
@@ -44,6 +54,18 @@ export interface WriteOptions {
   admit?: (object: KubeObject, old?: KubeObject) => void;
 }
 
+export type { DeleteOptions } from './deletion.js';
+
+export interface DeleteResult {
+  /** The object as it left storage or, when `deleted` is false, as it now waits (deletionTimestamp, finalizers). */
+  object: KubeObject;
+  /** Whether the object left storage; false while finalizers or a grace period hold it. */
+  deleted: boolean;
+}
+
+/** The subresources an update may address: `status`, and `finalize` (a namespace's spec.finalizers). */
+export type UpdateSubresource = 'status' | 'finalize';
+
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 export interface WatchOptions {
@@ -60,7 +82,14 @@ export interface WatchHandle {
   revision(): number;
 }
 
+const matchAll = (): boolean => true;
+
 const groupResource = (rt: ResourceType): GroupResource => ({ group: rt.group, resource: rt.plural });
+
+/** For `.catch()` of a write whose object may be gone meanwhile: a NotFound is no failure. */
+export function ignoreNotFound(err: unknown): void {
+  if (!(err instanceof StatusError) || err.status.code !== 404) throw err;
+}
 
 /**
  * The generic registry store: Kubernetes object semantics (names, uids,
@@ -88,6 +117,17 @@ export class ResourceStore {
   prefix(rt: ResourceType, namespace = ''): string {
     const base = this.prefixes.get(rt)!;
     return rt.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  /** Each stored resource once, in its preferred version (the versions of a resource share its keys). */
+  storedTypes(): ResourceType[] {
+    const seen = new Set<string>();
+    return this.registry.all().filter((rt) => {
+      const prefix = this.prefixes.get(rt)!;
+      if (rt.virtual || seen.has(prefix)) return false;
+      seen.add(prefix);
+      return true;
+    });
   }
 
   key(rt: ResourceType, namespace: string, name: string): string {
@@ -127,6 +167,12 @@ export class ResourceStore {
     return this.decode(kv);
   }
 
+  /** The object, or undefined when it does not exist. */
+  find(rt: ResourceType, namespace: string, name: string): KubeObject | undefined {
+    const kv = this.current(rt, namespace, name);
+    return kv ? this.decode(kv) : undefined;
+  }
+
   private selector(rt: ResourceType, labelSelector = '', fieldSelector = ''): (object: KubeObject) => boolean {
     let labels: Requirement[];
     let fields: FieldRequirement[];
@@ -148,7 +194,7 @@ export class ResourceStore {
         throw new StatusError(badRequest(`field label not supported: ${f.field}`));
       }
     }
-    if (labels.length === 0 && fields.length === 0) return () => true;
+    if (labels.length === 0 && fields.length === 0) return matchAll;
     return (object) => matchesLabels(labels, metaOf(object).labels) && matchesFields(fields, (field) => valueOf(object, field));
   }
 
@@ -249,14 +295,15 @@ export class ResourceStore {
     }
   }
 
-  private async checkNamespace(rt: ResourceType, namespace: string): Promise<void> {
+  /** NamespaceLifecycle admission: content is created only in an existing namespace that is not terminating. */
+  private checkNamespace(rt: ResourceType, namespace: string, name: string): void {
     if (!rt.namespaced) return;
     const nsType = this.registry.lookup('', 'v1', 'namespaces')!;
     const kv = this.current(nsType, '', namespace);
     if (!kv) throw new StatusError(notFound({ group: '', resource: 'namespaces' }, namespace));
     const ns = this.decode(kv) as { status?: { phase?: string } };
     if (ns.status?.phase === 'Terminating') {
-      const status = forbidden(groupResource(rt), '', `unable to create new content in namespace ${namespace} because it is being terminated`);
+      const status = forbidden(groupResource(rt), name, `unable to create new content in namespace ${namespace} because it is being terminated`);
       status.details = { ...status.details, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is terminating`, field: 'metadata.namespace' }] };
       throw new StatusError(status);
     }
@@ -306,7 +353,7 @@ export class ResourceStore {
     this.checkIdentity(rt, namespace, object);
     const meta = metaOf(object);
     if (meta.resourceVersion) throw new StatusError(internalError('resourceVersion should not be set on objects to be created'));
-    await this.checkNamespace(rt, namespace);
+    this.checkNamespace(rt, namespace, meta.name ?? '');
     const generated = !meta.name && !!meta.generateName;
     for (let attempt = 0; ; attempt++) {
       if (generated) meta.name = generateName(meta.generateName!);
@@ -347,7 +394,7 @@ export class ResourceStore {
     namespace: string,
     name: string,
     body: KubeObject | ((current: KubeObject) => KubeObject),
-    options: WriteOptions & { subresource?: 'status' } = {},
+    options: WriteOptions & { subresource?: UpdateSubresource } = {},
   ): Promise<KubeObject> {
     const gr = groupResource(rt);
     for (;;) {
@@ -370,7 +417,10 @@ export class ResourceStore {
       // An update that changes nothing writes nothing, and keeps the resourceVersion.
       if (isDeepStrictEqual(stripVolatile(next), stripVolatile(old)) || options.dryRun) return next;
       const key = this.key(rt, namespace, name);
-      const result = await this.store.txn([{ key, target: 'mod', result: '=', value: kv.modRevision }], [{ type: 'put', key, value: this.encode(next) }]);
+      const compare = [{ key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
+      // The update that removes a deleting object's last finalizer removes the object; it answers the updated object.
+      const write = deletesOnUpdate(rt, next, old) ? { type: 'delete' as const, key } : { type: 'put' as const, key, value: this.encode(next) };
+      const result = await this.store.txn(compare, [write]);
       if (result.succeeded) {
         metaOf(next).resourceVersion = String(result.revision);
         return next;
@@ -380,11 +430,19 @@ export class ResourceStore {
   }
 
   /** The object an update stores: system fields from the old object, status or spec per subresource, defaults, validation. */
-  private prepareUpdate(rt: ResourceType, old: KubeObject, incoming: KubeObject, subresource?: 'status'): KubeObject {
+  private prepareUpdate(rt: ResourceType, old: KubeObject, incoming: KubeObject, subresource?: UpdateSubresource): KubeObject {
     const next = subresource === 'status' ? { ...structuredClone(old), status: incoming.status } : incoming;
     if (subresource !== 'status' && rt.subresources.includes('status')) {
       if (old.status === undefined) delete next.status;
       else next.status = structuredClone(old.status);
+    }
+    // spec.finalizers of a kind with a finalize subresource (namespaces) change only through it.
+    if (subresource !== 'finalize' && rt.subresources.includes('finalize')) {
+      const finalizers = specFinalizers(rt, old);
+      const spec = { ...((next.spec as Record<string, unknown> | undefined) ?? {}) };
+      if ((old.spec as { finalizers?: unknown } | undefined)?.finalizers === undefined) delete spec.finalizers;
+      else spec.finalizers = finalizers;
+      next.spec = spec;
     }
     const meta = metaOf(next);
     const oldMeta = metaOf(old);
@@ -400,56 +458,83 @@ export class ResourceStore {
     else delete meta.generation;
     rt.defaults?.(next, this.defaulting);
     this.validate(rt, next);
+    const finalizersError = newFinalizersError(next, old);
+    if (finalizersError) throw new StatusError(invalid(rt.group, rt.kind, meta.name ?? '', [finalizersError]));
     return next;
   }
 
-  async delete(
-    rt: ResourceType,
-    namespace: string,
-    name: string,
-    options: WriteOptions & { preconditions?: { uid?: string; resourceVersion?: string } } = {},
-  ): Promise<KubeObject> {
-    const kv = this.current(rt, namespace, name);
-    if (!kv) throw new StatusError(notFound(groupResource(rt), name));
-    const object = this.decode(kv);
-    const meta = metaOf(object);
-    const pre = options.preconditions ?? {};
-    if (pre.uid && pre.uid !== meta.uid) {
-      throw new StatusError(conflict(groupResource(rt), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid ?? ''}`));
+  /**
+   * Deletes an object as the apiserver's generic store does: preconditions,
+   * then either removal, or an update that marks it deleting (finalizers,
+   * a pod's grace period) and leaves it to whoever removes the finalizers.
+   * A namespace turns Terminating first and goes once its spec.finalizers
+   * are gone.
+   */
+  async delete(rt: ResourceType, namespace: string, name: string, options: WriteOptions & DeleteOptions = {}): Promise<DeleteResult> {
+    validateDeleteOptions(options);
+    if (rt.group === '' && rt.plural === 'namespaces') {
+      const terminating = await this.beginNamespaceDeletion(rt, name, options);
+      if (terminating) return terminating;
     }
-    if (pre.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
-      throw new StatusError(
-        conflict(groupResource(rt), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion ?? ''}`),
-      );
+    let preconditions = options.preconditions;
+    for (;;) {
+      const kv = this.current(rt, namespace, name);
+      if (!kv) throw new StatusError(notFound(groupResource(rt), name));
+      const existing = this.decode(kv);
+      checkPreconditions(rt, existing, preconditions);
+      const plan = planDeletion(rt, existing, options);
+      if (plan.action === 'pending') return { object: existing, deleted: false };
+      let last = { object: existing, revision: kv.modRevision };
+      if (plan.action === 'update') {
+        if (options.dryRun) return { object: plan.object, deleted: plan.thenDelete };
+        const revision = await this.replace(kv, plan.object);
+        if (revision === undefined) continue;
+        if (!plan.thenDelete) return { object: plan.object, deleted: false };
+        // The resourceVersion precondition held for the object this delete just changed.
+        preconditions = { ...preconditions, resourceVersion: undefined };
+        last = { object: plan.object, revision };
+      }
+      if (options.dryRun) return { object: existing, deleted: true };
+      const key = this.key(rt, namespace, name);
+      const result = await this.store.txn([{ key, target: 'mod', result: '=', value: last.revision }], [{ type: 'delete', key }]);
+      if (!result.succeeded) continue;
+      metaOf(last.object).resourceVersion = String(last.revision);
+      return { object: last.object, deleted: true };
     }
-    if (options.dryRun) return object;
-    const key = this.key(rt, namespace, name);
-    const result = await this.store.txn([{ key, target: 'mod', result: '=', value: kv.modRevision }], [{ type: 'delete', key }]);
-    if (!result.succeeded) throw new StatusError(conflict(groupResource(rt), name));
-    meta.resourceVersion = String(result.revision);
-    return object;
+  }
+
+  /** Writes `object` over the stored `kv` if it is still current; its revision, or undefined when another write came first. */
+  private async replace(kv: KeyValue, object: KubeObject): Promise<number | undefined> {
+    if (isDeepStrictEqual(stripVolatile(object), stripVolatile(this.decode(kv)))) return kv.modRevision;
+    const result = await this.store.txn([{ key: kv.key, target: 'mod', result: '=', value: kv.modRevision }], [{ type: 'put', key: kv.key, value: this.encode(object) }]);
+    if (!result.succeeded) return undefined;
+    metaOf(object).resourceVersion = String(result.revision);
+    return result.revision;
   }
 
   /**
-   * Records that an object is being deleted (deletionTimestamp and the status
-   * the caller set), for objects that are finalized before they go: namespaces.
+   * The namespace storage's delete: the first one marks it Terminating (the
+   * namespace controller then empties it); later ones wait while spec.finalizers
+   * remain. Undefined when the generic delete applies.
    */
-  async markDeleting(rt: ResourceType, object: KubeObject): Promise<KubeObject> {
-    const meta = metaOf(object);
-    const key = this.key(rt, meta.namespace ?? '', meta.name!);
-    const result = await this.store.txn(
-      [{ key, target: 'mod', result: '=', value: Number(meta.resourceVersion) }],
-      [{ type: 'put', key, value: this.encode(object) }],
-    );
-    if (!result.succeeded) throw new StatusError(conflict(groupResource(rt), meta.name!));
-    meta.resourceVersion = String(result.revision);
-    return object;
-  }
-
-  /** Removes every object of a namespace (the namespace controller's sweep). */
-  async deleteNamespaceContents(namespace: string): Promise<void> {
-    for (const rt of this.registry.all()) {
-      if (rt.namespaced) await this.store.delete(this.prefix(rt, namespace), { prefix: true });
+  private async beginNamespaceDeletion(rt: ResourceType, name: string, options: WriteOptions & DeleteOptions): Promise<DeleteResult | undefined> {
+    const gr = groupResource(rt);
+    for (;;) {
+      const kv = this.current(rt, '', name);
+      if (!kv) throw new StatusError(notFound(gr, name));
+      const existing = this.decode(kv);
+      const meta = metaOf(existing);
+      const pre = options.preconditions ?? {};
+      if (pre.uid !== undefined && pre.uid !== meta.uid) {
+        throw new StatusError(conflict(gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid ?? ''}`));
+      }
+      if (pre.resourceVersion !== undefined && pre.resourceVersion !== meta.resourceVersion) {
+        throw new StatusError(conflict(gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion ?? ''}`));
+      }
+      if (meta.deletionTimestamp) return specFinalizers(rt, existing).length > 0 ? { object: existing, deleted: false } : undefined;
+      const terminating = markNamespaceTerminating(existing, options);
+      if (options.dryRun) return { object: terminating, deleted: false };
+      if ((await this.replace(kv, terminating)) !== undefined) return { object: terminating, deleted: false };
     }
   }
 
@@ -502,14 +587,15 @@ export class ResourceStore {
 
   /** A store event as the watch of a selector sees it: objects moving in or out are ADDED or DELETED. */
   private translate(event: WatchEvent, matches: (o: KubeObject) => boolean): { type: WatchEventType; object: KubeObject } | undefined {
-    const before = event.prevKv ? this.decode(event.prevKv) : undefined;
     if (event.type === 'DELETE') {
+      const before = event.prevKv ? this.decode(event.prevKv) : undefined;
       if (!before || !matches(before)) return undefined;
       metaOf(before).resourceVersion = String(event.kv.modRevision);
       return { type: 'DELETED', object: before };
     }
     const after = this.decode(event.kv);
-    const was = before !== undefined && matches(before);
+    // Without a selector only whether the object existed before counts: its old value is not decoded.
+    const was = event.prevKv !== undefined && (matches === matchAll || matches(this.decode(event.prevKv)));
     const is = matches(after);
     if (was && is) return { type: 'MODIFIED', object: after };
     if (is) return { type: 'ADDED', object: after };

@@ -18,13 +18,14 @@ async function openResources(t: Test) {
 }
 
 /**
- * Resolves once a watch opened now sees a change to the named object. Opened
- * after the graph's own watch, it is called after the graph in the same delivery.
+ * Resolves once a watch opened now sees a change (of `type`, when given) to
+ * the named object. Opened after the graph's own watch, it is called after the
+ * graph in the same delivery.
  */
-function changed(resources: ResourceStore, rt: ResourceType, name: string): Promise<void> {
+function changed(resources: ResourceStore, rt: ResourceType, name: string, type?: string): Promise<void> {
   return new Promise((resolve) => {
-    const handle = resources.watch(rt, '', { resourceVersion: String(resources.revision) }, (_type, object) => {
-      if ((object.metadata as { name?: string }).name !== name) return;
+    const handle = resources.watch(rt, '', { resourceVersion: String(resources.revision) }, (eventType, object) => {
+      if ((object.metadata as { name?: string }).name !== name || (type !== undefined && eventType !== type)) return;
       handle.cancel();
       resolve();
     });
@@ -63,8 +64,9 @@ t.test('the graph follows pods in the store', async (t) => {
   t.same(node.authorize(secretGet('n1')), { decision: 'Allow', reason: '' }, 'a pod on n1 mounts it');
   t.same(node.authorize(secretGet('n2')), { decision: 'NoOpinion', reason: "no relationship found between node 'n2' and this object" });
 
-  seen = changed(resources, pods, 'app');
-  await resources.delete(pods, 'default', 'app');
+  // A pod bound to a node is deleted gracefully; a grace period of 0 (the kubelet's final delete) removes it.
+  seen = changed(resources, pods, 'app', 'DELETED');
+  await resources.delete(pods, 'default', 'app', { gracePeriodSeconds: 0 });
   await seen;
   t.same(node.authorize(secretGet('n1')), { decision: 'NoOpinion', reason: "no relationship found between node 'n1' and this object" }, 'the pod is gone');
 });
