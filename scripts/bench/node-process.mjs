@@ -73,10 +73,11 @@ export const percentile = (xs, p) => {
 export function client(port, credential, keepAlive = true) {
   const secureContext = createSecureContext({ ca: credential.ca, ...(credential.cert ? { cert: credential.cert, key: credential.key } : {}) });
   const agent = new Agent({ keepAlive, maxSockets: 64, secureContext });
-  const call = (method, path, body) =>
+  // A body that is a string is sent as it is, with `contentType` (a patch, an applied configuration).
+  const call = (method, path, body, contentType = 'application/json') =>
     new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const headers = { accept: 'application/json', ...(credential.authorization ? { authorization: credential.authorization } : {}), ...(payload ? { 'content-type': 'application/json' } : {}) };
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const headers = { accept: 'application/json', ...(credential.authorization ? { authorization: credential.authorization } : {}), ...(payload ? { 'content-type': contentType } : {}) };
       const req = request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));

@@ -229,7 +229,7 @@ t.test('/openapi/v2: swagger 2.0 as JSON and as gnostic protobuf', async (t) => 
   t.ok(doc.definitions['io.k8s.api.core.v1.Pod'] && doc.definitions['io.k8s.api.apps.v1.Deployment'], 'one document for every group');
   const patch = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
   t.same(patch['x-kubernetes-group-version-kind'], { group: 'apps', kind: 'Deployment', version: 'v1' });
-  t.same(patch.consumes, ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+  t.same(patch.consumes, ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
   t.match(patch.parameters, [{ in: 'body', name: 'body', schema: { $ref: `${prefix}io.k8s.apimachinery.pkg.apis.meta.v1.Patch` } }, { name: 'dryRun' }, { name: 'fieldManager' }, { name: 'fieldValidation', in: 'query', type: 'string' }, { name: 'force' }]);
   t.match(doc.definitions['io.k8s.api.core.v1.PodSpec'].properties.containers, { items: { $ref: `${prefix}io.k8s.api.core.v1.Container` }, 'x-kubernetes-patch-merge-key': 'name' });
   t.same(doc.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].type, 'string', 'swagger 2.0 has no oneOf: IntOrString is a string with its format');

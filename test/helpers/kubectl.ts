@@ -8,8 +8,8 @@ import { tempDir, type Teardown } from './tmp.js';
 export const KUBECTLS = ['kubectl.1.28', 'kubectl.1.31', 'kubectl.1.33'] as const;
 
 export interface Kubectl {
-  /** `options`: run's onStdout/onSpawn, to act on a streaming command (a watch, port-forward). */
-  (args: string[], options?: Pick<RunOptions, 'onStdout' | 'onSpawn'>): Promise<RunResult>;
+  /** `options`: run's onStdout/onSpawn, to act on a streaming command (a watch, port-forward); `env`: variables to add (KUBE_EDITOR). */
+  (args: string[], options?: Pick<RunOptions, 'onStdout' | 'onSpawn'> & { env?: Record<string, string> }): Promise<RunResult>;
   /** The private directory: HOME, the kubeconfig file and the cache. */
   dir: string;
   /** The kubeconfig file's path. */
@@ -26,7 +26,8 @@ export function kubectlWith(t: Teardown, bin: string, kubeconfigText: string): K
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigText, { mode: 0o600 });
   const env = { ...process.env, HOME: dir, KUBECONFIG: '' };
-  const kubectl = ((args: string[], options = {}) => run(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env, ...options })) as Kubectl;
+  const kubectl = ((args: string[], { env: extra, ...options }: Parameters<Kubectl>[1] = {}) =>
+    run(bin, ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env: { ...env, ...extra }, ...options })) as Kubectl;
   kubectl.dir = dir;
   kubectl.kubeconfig = kubeconfig;
   return kubectl;

@@ -179,3 +179,31 @@ async function exercise(t: Test, kubeconfigText: string, ns: string): Promise<vo
 
 t.test('basic auth kubeconfig (cluster.kubeconfig())', (t) => exercise(t, cluster.kubeconfig(), 'client-node-basic'));
 t.test('client certificate kubeconfig', (t) => exercise(t, cluster.kubeconfig('admin', { auth: 'certificate' }), 'client-node-cert'));
+
+t.test('a strategic merge patch and a server-side apply', async (t) => {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(cluster.kubeconfig());
+  const apps = kc.makeApiClient(k8s.AppsV1Api);
+  const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const body = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'applied', namespace: 'default' },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'applied' } },
+      template: { metadata: { labels: { app: 'applied' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } },
+    },
+  };
+  const created = await objects.patch(body, undefined, undefined, 'client-node', undefined, k8s.PatchStrategy.ServerSideApply);
+  t.equal(created.metadata?.name, 'applied', 'server-side apply creates the object');
+  t.match((created.metadata as k8s.V1ObjectMeta).managedFields, [{ manager: 'client-node', operation: 'Apply' }], 'owned by the applier');
+  const patched = await apps.patchNamespacedDeployment(
+    { name: 'applied', namespace: 'default', body: { spec: { template: { spec: { containers: [{ name: 'side', image: 'busybox' }] } } } } },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+  );
+  t.same(patched.spec?.template.spec?.containers.map((c) => c.name), ['app', 'side'], 'the strategic merge patch adds a container by name');
+  const conflict = await rejection(t, objects.patch({ ...body, spec: { ...body.spec, replicas: 3 } }, undefined, undefined, 'other', undefined, k8s.PatchStrategy.ServerSideApply), 'a conflicting apply');
+  t.equal(conflict.code, 409, 'another applier changing an owned field: 409');
+  t.match(statusOf(conflict).message, 'Apply failed with 1 conflict: conflict with "client-node": .spec.replicas');
+});

@@ -47,7 +47,8 @@ export async function decodeObject(body: Buffer | undefined, contentType: string
     case 'application/yaml':
       try {
         const { parse: parseYaml } = await import('yaml');
-        return asObject(parseYaml(body.toString('utf8')), 'yaml');
+        // Duplicate keys are field validation's to report (or not, under fieldValidation=Ignore).
+        return asObject(parseYaml(body.toString('utf8'), { uniqueKeys: false }), 'yaml');
       } catch (err) {
         if (err instanceof StatusError) throw err;
         throw new StatusError(badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`));

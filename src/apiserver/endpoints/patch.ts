@@ -3,7 +3,9 @@ import type { KubeObject } from '../../registry/types.js';
 import { mediaType, parseJson, unsupportedMediaType } from './body.js';
 import { strategicMergePatch, type Json } from './strategic-merge.js';
 
-export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+/** Server-side apply's media type: its body is the applied configuration (YAML or JSON), not a patch. */
+export const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
+export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', APPLY_PATCH_TYPE];
 
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -114,7 +116,7 @@ export interface Patch {
 /** Reads a PATCH body once (415 for a media type that is not a patch, 400 for bad JSON). */
 export function decodePatch(body: Buffer | undefined, contentType: string | undefined): Patch {
   const type = mediaType(contentType);
-  if (!PATCH_MEDIA_TYPES.includes(type)) throw unsupportedMediaType(PATCH_MEDIA_TYPES);
+  if (!PATCH_MEDIA_TYPES.includes(type) || type === APPLY_PATCH_TYPE) throw unsupportedMediaType(PATCH_MEDIA_TYPES);
   return { type, patch: parseJson(body ?? Buffer.alloc(0)) as Json };
 }
 

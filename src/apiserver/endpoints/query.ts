@@ -9,14 +9,6 @@ export function dryRunOf(query: URLSearchParams): boolean {
   return values.length > 0;
 }
 
-export function fieldManagerOf(query: URLSearchParams): string | undefined {
-  const manager = query.get('fieldManager') ?? undefined;
-  if (manager !== undefined && manager.length > 128) {
-    throw new StatusError(badRequest(`fieldManager: Too long: may not be more than 128 bytes`));
-  }
-  return manager;
-}
-
 export function integerParam(query: URLSearchParams, name: string): number | undefined {
   const raw = query.get(name);
   if (raw === null || raw === '') return undefined;

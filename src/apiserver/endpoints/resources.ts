@@ -7,8 +7,10 @@ import { rbacAdmission } from './rbac-admission.js';
 import { metaOf } from '../../registry/generic/object-meta.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { parseRequestInfo, type RequestInfo } from '../request-info.js';
-import { decodeObject } from './body.js';
+import { decodeObject, mediaType } from './body.js';
 import { deleteOptionsOf } from './delete-options.js';
+import { scaleOf, writeScale } from './scale.js';
+import { fieldValidationOf, patchFieldValidator, validateObjectFields, warningHeaders, type FieldValidationDirective, type ValidatedObject } from './field-validation.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { RequestContext, RequestPipeline } from '../filters/pipeline.js';
 import { validateListOptions } from './list-options.js';
@@ -16,8 +18,12 @@ import { ANSWERED_REVIEWS, answerReview } from './reviews.js';
 import { answerTokenRequest } from './token-request.js';
 import type { ServiceAccountTokens } from '../../auth/authn/service-account/index.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
-import { applyPatch, decodePatch } from './patch.js';
-import { booleanParam, dryRunOf, fieldManagerOf, integerParam } from './query.js';
+import { APPLY_PATCH_TYPE, applyPatch, decodePatch } from './patch.js';
+import { booleanParam, dryRunOf, integerParam } from './query.js';
+import { applyObject, conflictStatus } from '../fieldmanager/apply.js';
+import { updateManagedFields } from '../fieldmanager/managed-fields.js';
+import { managerOrUserAgent, validateWriteParameters, type OptionsKind } from '../fieldmanager/manager-name.js';
+import { FieldSet } from '../fieldmanager/fieldpath.js';
 import { table, type IncludeObject } from './table.js';
 import { httpSink, streamWatch, withTypeMeta, type WatchRequest } from './watch-stream.js';
 
@@ -93,6 +99,7 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       return reply.code(201).send(answerTokenRequest(deps.serviceAccountTokens, info.namespace, info.name, body));
     }
     const subresource = info.subresource;
+    if (subresource === 'scale' && rt.subresources.includes('scale')) return scale(rt, info, request, reply);
     if (subresource && subresource !== 'status' && subresource !== 'finalize') throw new StatusError(notFoundPath());
     if (subresource && !rt.subresources.includes(subresource)) throw new StatusError(notFoundPath());
     // A namespace's finalize subresource is written with PUT only.
@@ -125,16 +132,20 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       case 'watch':
         return watch(rt, namespace, name, request, reply, query);
       case 'create': {
-        const object = await store.create(rt, namespace, await decodeObject(request.body as Buffer, request.headers['content-type']), options(query, rt, request));
+        const checked = await checkedBody(rt, request, reply, fieldValidationOf(query, 'create'));
+        const object = await store.create(rt, namespace, checked, options(query, rt, request, 'CreateOptions'));
         return reply.code(201).send(withTypeMeta(object, rt));
       }
       case 'update': {
-        const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
-        const updated = await store.update(rt, namespace, name, body, { ...options(query, rt, request), ...(subresource === 'status' || subresource === 'finalize' ? { subresource } : {}) });
+        const body = await checkedBody(rt, request, reply, fieldValidationOf(query, 'update'));
+        const updated = await store.update(rt, namespace, name, body, {
+          ...options(query, rt, request, 'UpdateOptions', subresource),
+          ...(subresource === 'status' || subresource === 'finalize' ? { subresource } : {}),
+        });
         return withTypeMeta(updated, rt);
       }
       case 'patch':
-        return withTypeMeta(await patch(rt, namespace, name, info, request, query), rt);
+        return patch(rt, namespace, name, info, request, reply, query);
       case 'delete':
         return remove(rt, namespace, name, request, reply, query);
       case 'deletecollection': {
@@ -152,26 +163,84 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
     }
   };
 
-  function options(query: Query, rt?: ResourceType, request?: FastifyRequest): WriteOptions {
-    fieldManagerOf(query);
-    const admit = rt && request ? rbacAdmission(rt, deps.contextOf(request).user, deps.pipeline.authorizer, deps.policy) : undefined;
-    return { dryRun: dryRunOf(query), ...(admit ? { admit } : {}) };
-  }
-
-  function patch(rt: ResourceType, namespace: string, name: string, info: RequestInfo, request: FastifyRequest, query: Query): Promise<KubeObject> {
-    const decoded = decodePatch(request.body as Buffer | undefined, request.headers['content-type']);
-    return store.update(rt, namespace, name, (current) => applyPatch(current, decoded), {
-      ...options(query, rt, request),
-      ...(info.subresource === 'status' ? { subresource: 'status' as const } : {}),
-    });
-  }
-
   /**
-   * DELETE of one object. The answer is the object while it waits (finalizers,
-   * a grace period, a terminating namespace) and, once removed, the object for
-   * kinds that return it, else a Success Status; 202 only when the object
-   * waits and the request set orphanDependents=false (handlers/delete.go).
+   * A write's options: dry run, and admission of the object about to be stored: RBAC's escalation
+   * check, then the field manager recording who set which fields (metadata.managedFields), as
+   * upstream's handlers do for every create, update and patch that is not an apply.
    */
+  function options(query: Query, rt: ResourceType, request: FastifyRequest, kind: OptionsKind, subresource = '', apply?: { force: boolean | undefined }): WriteOptions {
+    const fieldManager = query.get('fieldManager') ?? undefined;
+    validateWriteParameters(kind, { fieldManager, ...(kind === 'PatchOptions' ? { apply: apply !== undefined, force: apply ? apply.force : booleanParam(query, 'force') } : {}) });
+    const rbac = rbacAdmission(rt, deps.contextOf(request).user, deps.pipeline.authorizer, deps.policy);
+    const manager = managerOrUserAgent(fieldManager, request.headers['user-agent']);
+    const record = (object: KubeObject, old?: KubeObject): void => {
+      const managedFields = updateManagedFields(old, object, { manager, ...writeTarget(rt, subresource) });
+      if (managedFields) metaOf(object).managedFields = managedFields;
+      else delete metaOf(object).managedFields;
+    };
+    const admit = (object: KubeObject, old?: KubeObject): void => {
+      rbac?.(object, old);
+      if (!apply) record(object, old);
+    };
+    return { dryRun: dryRunOf(query), admit };
+  }
+
+  /** A create or update body, decoded and checked against the kind's fields as `fieldValidation` asks. */
+  async function checkedBody(rt: ResourceType, request: FastifyRequest, reply: FastifyReply, directive: FieldValidationDirective): Promise<KubeObject> {
+    const body = request.body as Buffer;
+    const decoded = await decodeObject(body, request.headers['content-type']);
+    return warned(reply, await validateObjectFields(rt, decoded, body, request.headers['content-type'], directive));
+  }
+
+  /** `<kind>/scale`: get, update and patch a Scale that writes spec.replicas. */
+  async function scale(rt: ResourceType, info: RequestInfo, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const query = queryOf(request);
+    const namespace = rt.namespaced ? info.namespace : '';
+    switch (info.verb) {
+      case 'get':
+        return reply.send(scaleOf(rt, store.get(rt, namespace, info.name)));
+      case 'update': {
+        const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
+        return writeScale(store, rt, namespace, info.name, { scale: body }, options(query, rt, request, 'UpdateOptions', 'scale'));
+      }
+      case 'patch': {
+        const decoded = decodePatch(request.body as Buffer | undefined, request.headers['content-type']);
+        return writeScale(store, rt, namespace, info.name, { patch: decoded }, options(query, rt, request, 'PatchOptions', 'scale'));
+      }
+      default:
+        throw new StatusError(methodNotSupported({ group: rt.group, resource: `${rt.plural}/scale` }, info.verb));
+    }
+  }
+
+  async function patch(rt: ResourceType, namespace: string, name: string, info: RequestInfo, request: FastifyRequest, reply: FastifyReply, query: Query): Promise<unknown> {
+    const type = mediaType(request.headers['content-type']);
+    const subresource = info.subresource === 'status' ? { subresource: 'status' as const } : {};
+    if (type !== APPLY_PATCH_TYPE) {
+      const directive = fieldValidationOf(query, 'patch');
+      const decoded = decodePatch(request.body as Buffer | undefined, type);
+      const validate = patchFieldValidator(rt, decoded.type, (request.body as Buffer | undefined) ?? Buffer.alloc(0), directive);
+      const patched = await store.update(rt, namespace, name, (current) => warned(reply, validate(applyPatch(current, decoded))), {
+        ...options(query, rt, request, 'PatchOptions', info.subresource),
+        ...subresource,
+      });
+      return withTypeMeta(patched, rt);
+    }
+    // Server-side apply: the applied configuration is merged by field ownership; an object that does not exist is created.
+    const writeOptions = options(query, rt, request, 'PatchOptions', info.subresource, { force: booleanParam(query, 'force') });
+    const applied = await decodeObject(request.body as Buffer | undefined, 'application/yaml');
+    const applyOptions = { manager: query.get('fieldManager')!, force: booleanParam(query, 'force') ?? false, ...writeTarget(rt, info.subresource) };
+    const merge = (live: KubeObject | undefined): KubeObject => {
+      const result = applyObject(live, applied, applyOptions);
+      if ('conflicts' in result) throw new StatusError(conflictStatus(result.conflicts));
+      return result.object;
+    };
+    if (store.find(rt, namespace, name) === undefined && !info.subresource) {
+      const created = await store.create(rt, namespace, { ...merge(undefined), metadata: { ...metaOf(merge(undefined)), name } }, writeOptions);
+      return reply.code(201).send(withTypeMeta(created, rt));
+    }
+    return withTypeMeta(await store.update(rt, namespace, name, (current) => merge(current), { ...writeOptions, ...subresource }), rt);
+  }
+
   async function remove(rt: ResourceType, namespace: string, name: string, request: FastifyRequest, reply: FastifyReply, query: Query): Promise<unknown> {
     const deleteOptions = await deleteOptionsOf(request.body as Buffer | undefined, request.headers['content-type'], query);
     if (rt.group === '' && rt.plural === 'namespaces' && IMMORTAL_NAMESPACES.has(name)) {
@@ -235,6 +304,22 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
   for (const url of ['/api', '/api/*', '/apis', '/apis/*']) {
     app.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url, handler });
   }
+}
+
+/** The object after field validation; its warnings go out as `Warning` headers, even if the write then fails, as upstream. */
+function warned(reply: FastifyReply, checked: ValidatedObject): KubeObject {
+  if (checked.warnings.length) reply.header('warning', warningHeaders(checked.warnings));
+  return checked.object;
+}
+
+/**
+ * What a write's field ownership is recorded against: the kind's schema, the subresource, and the
+ * fields its strategy resets there (a status writer owns no spec, a spec writer no status).
+ */
+function writeTarget(rt: ResourceType, subresource: string): { apiVersion: string; kind: string; time: Date; subresource?: string; resetFields?: FieldSet } {
+  const hasStatus = rt.subresources.includes('status');
+  const reset = subresource === 'status' ? FieldSet.of([{ field: 'spec' }]) : hasStatus && !subresource ? FieldSet.of([{ field: 'status' }]) : undefined;
+  return { apiVersion: apiVersionOf(rt), kind: rt.kind, time: new Date(), ...(subresource ? { subresource } : {}), ...(reset ? { resetFields: reset } : {}) };
 }
 
 function apiVersionOf(rt: ResourceType): string {

@@ -402,14 +402,18 @@ export class ResourceStore {
       if (!kv) throw new StatusError(notFound(gr, name));
       const old = this.decode(kv);
       let incoming: KubeObject;
+      let wantedRv: string | undefined;
       if (typeof body === 'function') {
-        // The patch sees the object without its resourceVersion, so that one it sets is a precondition.
-        const base = this.decode(kv);
-        delete metaOf(base).resourceVersion;
-        incoming = body(base);
-      } else incoming = structuredClone(body);
+        // A patch sees the whole object (a JSON patch may replace /metadata/resourceVersion); only a
+        // resourceVersion it changes is a precondition, so one that merely carried it through is retried on a race.
+        incoming = body(this.decode(kv));
+        wantedRv = metaOf(incoming).resourceVersion;
+        if (wantedRv === String(kv.modRevision)) wantedRv = undefined;
+      } else {
+        incoming = structuredClone(body);
+        wantedRv = metaOf(incoming).resourceVersion;
+      }
       this.checkIdentity(rt, namespace, incoming, name);
-      const wantedRv = metaOf(incoming).resourceVersion;
       if (wantedRv && wantedRv !== String(kv.modRevision)) throw new StatusError(conflict(gr, name));
       const next = this.prepareUpdate(rt, old, incoming, options.subresource);
       options.admit?.(next, old);
