@@ -56,6 +56,21 @@ for (const tool of KUBECTLS) {
     const file = join(kubectl.dir, 'web.yaml');
     const jsonpath = async (path: string): Promise<string> => (await ok(t, kubectl, ['-n', ns, 'get', 'deployment', 'web', '-o', `jsonpath=${path}`])).stdout;
 
+    t.test('client-side apply: change an image and an env var, then remove one; the strategic merge keeps the rest', async (t) => {
+      const manifest = (image: string, a: string, withB: boolean): string =>
+        deployment(ns, 1).replace('name: web', 'name: csa').replace('image: nginx:1.25', `image: ${image}`).replace('value: "1"', `value: "${a}"`).replace(withB ? /$^/ : /        - \{name: B, value: "2"\}\n/, '');
+      writeFileSync(file, manifest('nginx:1.25', '1', true));
+      await ok(t, kubectl, ['apply', '-f', file]);
+      await ok(t, kubectl, ['-n', ns, 'patch', 'deployment', 'csa', '--type=strategic', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"side","image":"busybox"}]}}}}']);
+      writeFileSync(file, manifest('nginx:1.27', '10', true));
+      await ok(t, kubectl, ['apply', '-f', file]);
+      writeFileSync(file, manifest('nginx:1.27', '10', false));
+      await ok(t, kubectl, ['apply', '-f', file]);
+      const containers = JSON.parse((await ok(t, kubectl, ['-n', ns, 'get', 'deployment', 'csa', '-o', 'json'])).stdout).spec.template.spec.containers;
+      t.same(containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`), ['app=nginx:1.27', 'side=busybox'], 'the image changed, the container added outside apply stays');
+      t.same(containers[0].env, [{ name: 'A', value: '10' }], 'the env var changed and the removed one is gone');
+    });
+
     t.test('server-side apply, a conflict with scale, then --force-conflicts', async (t) => {
       writeFileSync(file, deployment(ns, 2));
       await ok(t, kubectl, ['apply', '--server-side', '-f', file]);
