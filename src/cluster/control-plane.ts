@@ -3,6 +3,7 @@ import { runGarbageCollector } from '../components/controllers/garbage-collector
 import { runNamespaceController } from '../components/controllers/namespace.js';
 import { runServiceAccountController } from '../components/controllers/service-account.js';
 import { runClusterRoleAggregation } from '../components/controllers/clusterrole-aggregation.js';
+import { runCRDController } from '../components/controllers/crd-establishing.js';
 import { runPodTermination } from '../kubelet/pod-termination.js';
 import { createClusterIPAllocator, firstServiceIP, parseIpv4Cidr } from '../registry/generic/cluster-ip.js';
 import { ResourceStore } from '../registry/generic/resource-store.js';
@@ -55,6 +56,7 @@ export async function openControlPlane(options: {
         runPodTermination(resources!, registry),
         runServiceAccountController(resources!, registry),
         runClusterRoleAggregation(resources!, registry),
+        runCRDController(resources!, registry),
       );
     },
     async close() {

@@ -1,3 +1,4 @@
+import { customResourceDefinitions } from './apiextensions.js';
 import { appsResources } from './apps.js';
 import { batchResources } from './batch.js';
 import { coreResources } from './core.js';
@@ -21,6 +22,12 @@ export interface Registry {
   byKind(group: string, kind: string): ResourceType | undefined;
   /** served group versions in discovery order: core 'v1' first, then groups as kube-apiserver orders them; preferred version per group. */
   groups(): GroupInfo[];
+  /** Serves more types from now on (a CustomResourceDefinition's versions); a type already served under the same group/version/plural is replaced. */
+  add(types: readonly ResourceType[]): void;
+  /** Stops serving every version of a group's plural. */
+  remove(group: string, plural: string): void;
+  /** Calls `listener` after each add or remove (discovery and OpenAPI documents go stale); returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
 }
 
 /**
@@ -72,8 +79,16 @@ export function compareVersions(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Builds a registry over the given resource types (the built-in set by default). */
-export function createRegistry(types: readonly ResourceType[] = builtinResources()): Registry {
+interface Indexes {
+  sorted: ResourceType[];
+  byResource: Map<string, ResourceType>;
+  byGroupKind: Map<string, ResourceType>;
+  groups: GroupInfo[];
+}
+
+const resourceKey = (rt: ResourceType): string => `${rt.group}/${rt.version}/${rt.plural}`;
+
+function index(types: readonly ResourceType[]): Indexes {
   const sorted = [...types].sort(
     (x, y) => compareGroups(x.group, y.group) || compareVersions(x.version, y.version) || (x.plural < y.plural ? -1 : x.plural > y.plural ? 1 : 0),
   );
@@ -81,7 +96,7 @@ export function createRegistry(types: readonly ResourceType[] = builtinResources
   const byGroupKind = new Map<string, ResourceType>();
   const versionsOf = new Map<string, string[]>();
   for (const rt of sorted) {
-    const key = `${rt.group}/${rt.version}/${rt.plural}`;
+    const key = resourceKey(rt);
     if (byResource.has(key)) throw new Error(`resource ${key} is defined twice`);
     byResource.set(key, rt);
     const kindKey = `${rt.group}/${rt.kind}`;
@@ -92,15 +107,37 @@ export function createRegistry(types: readonly ResourceType[] = builtinResources
     versionsOf.set(rt.group, versions);
   }
   const groups: GroupInfo[] = [...versionsOf.entries()].map(([name, versions]) => ({ name, versions, preferredVersion: versions[0]! }));
+  return { sorted, byResource, byGroupKind, groups };
+}
+
+/** Builds a registry over the given resource types (the built-in set by default); custom resources come and go at run time. */
+export function createRegistry(types: readonly ResourceType[] = builtinResources()): Registry {
+  let current = index(types);
+  const listeners = new Set<() => void>();
+  const changed = (next: ResourceType[]): void => {
+    current = index(next);
+    for (const listener of listeners) listener();
+  };
   return {
-    all: () => sorted,
-    lookup: (group, version, plural) => byResource.get(`${group}/${version}/${plural}`),
-    byKind: (group, kind) => byGroupKind.get(`${group}/${kind}`),
-    groups: () => groups.map((g) => ({ ...g, versions: [...g.versions] })),
+    all: () => current.sorted,
+    lookup: (group, version, plural) => current.byResource.get(`${group}/${version}/${plural}`),
+    byKind: (group, kind) => current.byGroupKind.get(`${group}/${kind}`),
+    groups: () => current.groups.map((g) => ({ ...g, versions: [...g.versions] })),
+    add(added) {
+      const keys = new Set(added.map(resourceKey));
+      changed([...current.sorted.filter((rt) => !keys.has(resourceKey(rt))), ...added]);
+    },
+    remove(group, plural) {
+      changed(current.sorted.filter((rt) => rt.group !== group || rt.plural !== plural));
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }
 
 /** The built-in resource types (shared, not to be mutated). */
 export function builtinResources(): ResourceType[] {
-  return [...coreResources, ...appsResources, ...batchResources, ...networkingResources, ...rbacResources, ...miscResources];
+  return [...coreResources, ...appsResources, ...batchResources, ...networkingResources, ...rbacResources, ...miscResources, customResourceDefinitions];
 }

@@ -1,3 +1,5 @@
+import type { Schema } from './structural-schema.js';
+
 /**
  * How a served resource is described once, for discovery, REST routes,
  * tables, field selectors and (later) OpenAPI and RBAC.
@@ -17,7 +19,7 @@ export interface TableColumn {
   /** 0: shown by default; 1: shown only with -o wide. */
   priority: 0 | 1;
   /** The cell for one object (`now` is the time of the request, for ages). */
-  cell(object: KubeObject, now: Date): string | number | boolean;
+  cell(object: KubeObject, now: Date): string | number | boolean | null;
 }
 
 export interface FieldError {
@@ -79,6 +81,20 @@ export interface ResourceType {
    * server answers a create itself, filling in `status`.
    */
   virtual?: boolean;
+  /** Set for the kinds a CustomResourceDefinition serves. */
+  custom?: CustomResourceFacts;
+}
+
+/** What a custom resource's kind adds to the generic facts (apiextensions-apiserver's crdInfo). */
+export interface CustomResourceFacts {
+  /** The CRD's name, `<plural>.<group>`. */
+  crd: string;
+  /** The version objects are stored in, whichever version wrote them. */
+  storageVersion: string;
+  /** The version's structural schema (below metadata), which also decides what field validation calls unknown. */
+  schema: Schema;
+  /** The `scale` subresource's JSON paths (`.spec.replicas`, `.status.replicas`, `.status.selector`). */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
 }
 
 export interface DefaultingContext {

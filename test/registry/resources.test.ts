@@ -6,7 +6,7 @@ const all = registry.all();
 const STANDARD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 t.test('every resource carries what discovery and the REST routes need', async (t) => {
-  t.equal(all.length, 45, 'resources served (SelfSubjectReview in v1, v1beta1 and v1alpha1)');
+  t.equal(all.length, 46, 'resources served (SelfSubjectReview in v1, v1beta1 and v1alpha1)');
   for (const rt of all) {
     const id = `${rt.group || 'core'}/${rt.version}/${rt.plural}`;
     t.match(rt.kind, /^[A-Z][A-Za-z]+$/, `${id} kind`);
@@ -163,6 +163,7 @@ t.test('generation is tracked where upstream strategies set it', async (t) => {
   const tracked = all.filter((rt) => rt.tracksGeneration).map((rt) => `${rt.group}/${rt.plural}`);
   t.same(tracked.sort(), [
     '/replicationcontrollers',
+    'apiextensions.k8s.io/customresourcedefinitions',
     'apps/daemonsets',
     'apps/deployments',
     'apps/replicasets',
@@ -208,6 +209,7 @@ t.test('groups in discovery order, core first', async (t) => {
       'policy',
       'rbac.authorization.k8s.io',
       'storage.k8s.io',
+      'apiextensions.k8s.io',
       'scheduling.k8s.io',
       'coordination.k8s.io',
       'discovery.k8s.io',

@@ -7,7 +7,8 @@
 import { badRequest, invalid, StatusError } from '../../api/status.js';
 import { KINDS, type MessageDescriptor, type FieldDescriptor } from '../../api/protobuf/schema.js';
 import { PROTOBUF_CONTENT_TYPE } from '../../api/protobuf/media-type.js';
-import type { KubeObject } from '../../registry/types.js';
+import type { Schema } from '../../registry/structural-schema.js';
+import type { CustomResourceFacts, KubeObject } from '../../registry/types.js';
 import { GVKS_BY_MESSAGE, jsonFields, TYPES, type GroupVersionKind } from '../openapi/type-tables.js';
 import { mediaType } from './body.js';
 
@@ -53,7 +54,24 @@ function shapeOfKind(apiVersion: string, kind: string): Shape {
   return message ? { message: TYPES[message]! } : 'untyped';
 }
 
-const shapeOf = (gvk: GroupVersionKind): Shape => shapeOfKind(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind);
+const OBJECT_META = 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/**
+ * A custom resource's shape from its structural schema: what pruning would drop is unknown;
+ * metadata is ObjectMeta; preserved unknown fields and untyped values take any field.
+ */
+function schemaShape(schema: Schema, root = false): Shape {
+  if (schema['x-kubernetes-preserve-unknown-fields'] || schema.additionalProperties === true) return 'untyped';
+  if (schema.type === 'array') return schema.items ? { list: schemaShape(schema.items) } : 'untyped';
+  if (schema.type !== 'object' && !schema.properties) return 'opaque';
+  if (typeof schema.additionalProperties === 'object') return { map: schemaShape(schema.additionalProperties) };
+  const fields = new Map<string, Shape>(Object.entries(schema.properties ?? {}).map(([name, sub]) => [name, schemaShape(sub)]));
+  if (root || schema['x-kubernetes-embedded-resource']) fields.set('apiVersion', 'opaque').set('kind', 'opaque').set('metadata', { message: TYPES[OBJECT_META]! });
+  return { fields };
+}
+
+const shapeOf = (gvk: GroupVersionKind & { custom?: CustomResourceFacts }): Shape =>
+  gvk.custom ? schemaShape(gvk.custom.schema, true) : shapeOfKind(gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, gvk.kind);
 
 /** handlers/patch.go's jsonPatchOp: the operations of a JSON patch are decoded strictly too. */
 const JSON_PATCH: Shape = { list: { fields: new Map<string, Shape>([['op', 'opaque'], ['path', 'opaque'], ['from', 'opaque'], ['value', 'untyped']]) } };
@@ -205,7 +223,7 @@ export interface ValidatedObject {
  * serializer is never strict).
  */
 export async function validateObjectFields(
-  gvk: GroupVersionKind,
+  gvk: GroupVersionKind & { custom?: CustomResourceFacts },
   object: KubeObject,
   body: Buffer,
   contentType: string | undefined,
@@ -232,7 +250,7 @@ export async function validateObjectFields(
  * object for unknown fields. Strict problems are a 422 on the field `patch`
  * (handlers/patch.go).
  */
-export function patchFieldValidator(gvk: GroupVersionKind, patchType: string, body: Buffer, directive: FieldValidationDirective): (patched: KubeObject) => ValidatedObject {
+export function patchFieldValidator(gvk: GroupVersionKind & { custom?: CustomResourceFacts }, patchType: string, body: Buffer, directive: FieldValidationDirective): (patched: KubeObject) => ValidatedObject {
   const shape = shapeOf(gvk);
   const text = body.toString('utf8');
   const jsonPatch = patchType === 'application/json-patch+json';

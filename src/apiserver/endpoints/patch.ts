@@ -113,10 +113,13 @@ export interface Patch {
   patch: Json;
 }
 
-/** Reads a PATCH body once (415 for a media type that is not a patch, 400 for bad JSON). */
-export function decodePatch(body: Buffer | undefined, contentType: string | undefined): Patch {
+/** The patch types custom resources accept: no strategic merge, as they have no patch strategies. */
+export const CUSTOM_RESOURCE_PATCH_TYPES = PATCH_MEDIA_TYPES.filter((t) => t !== 'application/strategic-merge-patch+json');
+
+/** Reads a PATCH body once (415 for a media type that is not a patch, or not one of `accepted`; 400 for bad JSON). */
+export function decodePatch(body: Buffer | undefined, contentType: string | undefined, accepted: readonly string[] = PATCH_MEDIA_TYPES): Patch {
   const type = mediaType(contentType);
-  if (!PATCH_MEDIA_TYPES.includes(type) || type === APPLY_PATCH_TYPE) throw unsupportedMediaType(PATCH_MEDIA_TYPES);
+  if (!accepted.includes(type) || type === APPLY_PATCH_TYPE) throw unsupportedMediaType(accepted);
   return { type, patch: parseJson(body ?? Buffer.alloc(0)) as Json };
 }
 

@@ -10,7 +10,7 @@ import { parseRequestInfo, type RequestInfo } from '../request-info.js';
 import { decodeObject, mediaType } from './body.js';
 import { deleteOptionsOf } from './delete-options.js';
 import { scaleOf, writeScale } from './scale.js';
-import { fieldValidationOf, patchFieldValidator, validateObjectFields, warningHeaders, type FieldValidationDirective, type ValidatedObject } from './field-validation.js';
+import type { FieldValidationDirective, ValidatedObject } from './field-validation.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { RequestContext, RequestPipeline } from '../filters/pipeline.js';
 import { validateListOptions } from './list-options.js';
@@ -18,10 +18,8 @@ import { ANSWERED_REVIEWS, answerReview } from './reviews.js';
 import { answerTokenRequest } from './token-request.js';
 import type { ServiceAccountTokens } from '../../auth/authn/service-account/index.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
-import { APPLY_PATCH_TYPE, applyPatch, decodePatch } from './patch.js';
+import { APPLY_PATCH_TYPE, applyPatch, CUSTOM_RESOURCE_PATCH_TYPES, decodePatch, PATCH_MEDIA_TYPES } from './patch.js';
 import { booleanParam, dryRunOf, integerParam } from './query.js';
-import { applyObject, conflictStatus } from '../fieldmanager/apply.js';
-import { updateManagedFields } from '../fieldmanager/managed-fields.js';
 import { managerOrUserAgent, validateWriteParameters, type OptionsKind } from '../fieldmanager/manager-name.js';
 import { FieldSet } from '../fieldmanager/fieldpath.js';
 import { table, type IncludeObject } from './table.js';
@@ -124,22 +122,27 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
           const result = store.list(rt, namespace, listOptionsOf(query));
           return table(rt, result.items, { include: includeObjectOf(query), version: form.version, meta: listMeta(result) });
         }
-        // Lists are written from the stored JSON without a parse and re-serialization per item.
-        const result = store.listEncoded(rt, namespace, listOptionsOf(query));
+        // Lists are written from the stored JSON without a parse and re-serialization per item; custom
+        // resources are read in the requested version, which may not be the one they were written in.
+        const result = rt.custom
+          ? (({ items, ...rest }) => ({ ...rest, items: items.map((item) => JSON.stringify(withTypeMeta(item, rt))) }))(store.list(rt, namespace, listOptionsOf(query)))
+          : store.listEncoded(rt, namespace, listOptionsOf(query));
         const head = JSON.stringify({ kind: rt.listKind, apiVersion: apiVersionOf(rt), metadata: listMeta(result) });
         return reply.type('application/json').send(`${head.slice(0, -1)},"items":[${result.items.join(',')}]}`);
       }
       case 'watch':
         return watch(rt, namespace, name, request, reply, query);
       case 'create': {
-        const checked = await checkedBody(rt, request, reply, fieldValidationOf(query, 'create'));
-        const object = await store.create(rt, namespace, checked, options(query, rt, request, 'CreateOptions'));
+        const checks = await writeChecks();
+        const checked = await checkedBody(checks, rt, request, reply, checks.fieldValidationOf(query, 'create'));
+        const object = await store.create(rt, namespace, checked, options(checks, query, rt, request, 'CreateOptions'));
         return reply.code(201).send(withTypeMeta(object, rt));
       }
       case 'update': {
-        const body = await checkedBody(rt, request, reply, fieldValidationOf(query, 'update'));
+        const checks = await writeChecks();
+        const body = await checkedBody(checks, rt, request, reply, checks.fieldValidationOf(query, 'update'));
         const updated = await store.update(rt, namespace, name, body, {
-          ...options(query, rt, request, 'UpdateOptions', subresource),
+          ...options(checks, query, rt, request, 'UpdateOptions', subresource),
           ...(subresource === 'status' || subresource === 'finalize' ? { subresource } : {}),
         });
         return withTypeMeta(updated, rt);
@@ -168,13 +171,21 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
    * check, then the field manager recording who set which fields (metadata.managedFields), as
    * upstream's handlers do for every create, update and patch that is not an apply.
    */
-  function options(query: Query, rt: ResourceType, request: FastifyRequest, kind: OptionsKind, subresource = '', apply?: { force: boolean | undefined }): WriteOptions {
+  function options(
+    checks: WriteChecks,
+    query: Query,
+    rt: ResourceType,
+    request: FastifyRequest,
+    kind: OptionsKind,
+    subresource = '',
+    apply?: { force: boolean | undefined },
+  ): WriteOptions {
     const fieldManager = query.get('fieldManager') ?? undefined;
     validateWriteParameters(kind, { fieldManager, ...(kind === 'PatchOptions' ? { apply: apply !== undefined, force: apply ? apply.force : booleanParam(query, 'force') } : {}) });
     const rbac = rbacAdmission(rt, deps.contextOf(request).user, deps.pipeline.authorizer, deps.policy);
     const manager = managerOrUserAgent(fieldManager, request.headers['user-agent']);
     const record = (object: KubeObject, old?: KubeObject): void => {
-      const managedFields = updateManagedFields(old, object, { manager, ...writeTarget(rt, subresource) });
+      const managedFields = checks.updateManagedFields(old, object, { manager, ...writeTarget(rt, subresource) });
       if (managedFields) metaOf(object).managedFields = managedFields;
       else delete metaOf(object).managedFields;
     };
@@ -186,10 +197,10 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
   }
 
   /** A create or update body, decoded and checked against the kind's fields as `fieldValidation` asks. */
-  async function checkedBody(rt: ResourceType, request: FastifyRequest, reply: FastifyReply, directive: FieldValidationDirective): Promise<KubeObject> {
+  async function checkedBody(checks: WriteChecks, rt: ResourceType, request: FastifyRequest, reply: FastifyReply, directive: FieldValidationDirective): Promise<KubeObject> {
     const body = request.body as Buffer;
     const decoded = await decodeObject(body, request.headers['content-type']);
-    return warned(reply, await validateObjectFields(rt, decoded, body, request.headers['content-type'], directive));
+    return warned(checks, reply, await checks.validateObjectFields(rt, decoded, body, request.headers['content-type'], directive));
   }
 
   /** `<kind>/scale`: get, update and patch a Scale that writes spec.replicas. */
@@ -201,11 +212,11 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
         return reply.send(scaleOf(rt, store.get(rt, namespace, info.name)));
       case 'update': {
         const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
-        return writeScale(store, rt, namespace, info.name, { scale: body }, options(query, rt, request, 'UpdateOptions', 'scale'));
+        return writeScale(store, rt, namespace, info.name, { scale: body }, options(await writeChecks(), query, rt, request, 'UpdateOptions', 'scale'));
       }
       case 'patch': {
-        const decoded = decodePatch(request.body as Buffer | undefined, request.headers['content-type']);
-        return writeScale(store, rt, namespace, info.name, { patch: decoded }, options(query, rt, request, 'PatchOptions', 'scale'));
+        const decoded = decodePatch(request.body as Buffer | undefined, request.headers['content-type'], patchTypesOf(rt));
+        return writeScale(store, rt, namespace, info.name, { patch: decoded }, options(await writeChecks(), query, rt, request, 'PatchOptions', 'scale'));
       }
       default:
         throw new StatusError(methodNotSupported({ group: rt.group, resource: `${rt.plural}/scale` }, info.verb));
@@ -215,27 +226,29 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
   async function patch(rt: ResourceType, namespace: string, name: string, info: RequestInfo, request: FastifyRequest, reply: FastifyReply, query: Query): Promise<unknown> {
     const type = mediaType(request.headers['content-type']);
     const subresource = info.subresource === 'status' ? { subresource: 'status' as const } : {};
+    const checks = await writeChecks();
     if (type !== APPLY_PATCH_TYPE) {
-      const directive = fieldValidationOf(query, 'patch');
-      const decoded = decodePatch(request.body as Buffer | undefined, type);
-      const validate = patchFieldValidator(rt, decoded.type, (request.body as Buffer | undefined) ?? Buffer.alloc(0), directive);
-      const patched = await store.update(rt, namespace, name, (current) => warned(reply, validate(applyPatch(current, decoded))), {
-        ...options(query, rt, request, 'PatchOptions', info.subresource),
+      const directive = checks.fieldValidationOf(query, 'patch');
+      const decoded = decodePatch(request.body as Buffer | undefined, type, patchTypesOf(rt));
+      const validate = checks.patchFieldValidator(rt, decoded.type, (request.body as Buffer | undefined) ?? Buffer.alloc(0), directive);
+      const patched = await store.update(rt, namespace, name, (current) => warned(checks, reply, validate(applyPatch(current, decoded))), {
+        ...options(checks, query, rt, request, 'PatchOptions', info.subresource),
         ...subresource,
       });
       return withTypeMeta(patched, rt);
     }
     // Server-side apply: the applied configuration is merged by field ownership; an object that does not exist is created.
-    const writeOptions = options(query, rt, request, 'PatchOptions', info.subresource, { force: booleanParam(query, 'force') });
+    const writeOptions = options(checks, query, rt, request, 'PatchOptions', info.subresource, { force: booleanParam(query, 'force') });
     const applied = await decodeObject(request.body as Buffer | undefined, 'application/yaml');
     const applyOptions = { manager: query.get('fieldManager')!, force: booleanParam(query, 'force') ?? false, ...writeTarget(rt, info.subresource) };
     const merge = (live: KubeObject | undefined): KubeObject => {
-      const result = applyObject(live, applied, applyOptions);
-      if ('conflicts' in result) throw new StatusError(conflictStatus(result.conflicts));
+      const result = checks.applyObject(live, applied, applyOptions);
+      if ('conflicts' in result) throw new StatusError(checks.conflictStatus(result.conflicts));
       return result.object;
     };
     if (store.find(rt, namespace, name) === undefined && !info.subresource) {
-      const created = await store.create(rt, namespace, { ...merge(undefined), metadata: { ...metaOf(merge(undefined)), name } }, writeOptions);
+      const object = merge(undefined);
+      const created = await store.create(rt, namespace, { ...object, metadata: { ...metaOf(object), name } }, writeOptions);
       return reply.code(201).send(withTypeMeta(created, rt));
     }
     return withTypeMeta(await store.update(rt, namespace, name, (current) => merge(current), { ...writeOptions, ...subresource }), rt);
@@ -306,9 +319,12 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
   }
 }
 
+type WriteChecks = typeof import('./write-checks.js');
+const writeChecks = (): Promise<WriteChecks> => import('./write-checks.js');
+
 /** The object after field validation; its warnings go out as `Warning` headers, even if the write then fails, as upstream. */
-function warned(reply: FastifyReply, checked: ValidatedObject): KubeObject {
-  if (checked.warnings.length) reply.header('warning', warningHeaders(checked.warnings));
+function warned(checks: WriteChecks, reply: FastifyReply, checked: ValidatedObject): KubeObject {
+  if (checked.warnings.length) reply.header('warning', checks.warningHeaders(checked.warnings));
   return checked.object;
 }
 
@@ -320,6 +336,11 @@ function writeTarget(rt: ResourceType, subresource: string): { apiVersion: strin
   const hasStatus = rt.subresources.includes('status');
   const reset = subresource === 'status' ? FieldSet.of([{ field: 'spec' }]) : hasStatus && !subresource ? FieldSet.of([{ field: 'status' }]) : undefined;
   return { apiVersion: apiVersionOf(rt), kind: rt.kind, time: new Date(), ...(subresource ? { subresource } : {}), ...(reset ? { resetFields: reset } : {}) };
+}
+
+/** Custom resources answer 415 to a strategic merge patch, as upstream. */
+function patchTypesOf(rt: ResourceType): readonly string[] {
+  return rt.custom ? CUSTOM_RESOURCE_PATCH_TYPES : PATCH_MEDIA_TYPES;
 }
 
 function apiVersionOf(rt: ResourceType): string {

@@ -2,16 +2,30 @@ import { invalid, StatusError } from '../../api/status.js';
 import { metaOf } from '../../registry/generic/object-meta.js';
 import type { ResourceStore, WriteOptions } from '../../registry/generic/resource-store.js';
 import { formatLabels, labelSelectorString } from '../../registry/index.js';
+import { setAtJsonPath, valueAtJsonPath } from '../../registry/custom-resource.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { applyPatch, type Patch } from './patch.js';
 
 /**
  * The `scale` subresource (autoscaling/v1 Scale) of the workloads with a
- * replica count: what `kubectl scale` and autoscalers read and write. Only
- * spec.replicas is written through it.
+ * replica count, and of custom resources whose CRD declares one (at its
+ * specReplicasPath, statusReplicasPath and labelSelectorPath): what
+ * `kubectl scale` and autoscalers read and write. Only the desired replica
+ * count is written through it.
  */
 export function scaleOf(rt: ResourceType, object: KubeObject): KubeObject {
   const meta = metaOf(object);
+  const paths = rt.custom?.scale;
+  if (paths) {
+    const selector = paths.labelSelectorPath ? valueAtJsonPath(object, paths.labelSelectorPath) : undefined;
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion, creationTimestamp: meta.creationTimestamp },
+      spec: { replicas: valueAtJsonPath(object, paths.specReplicasPath) ?? 0 },
+      status: { replicas: valueAtJsonPath(object, paths.statusReplicasPath) ?? 0, ...(typeof selector === 'string' && selector ? { selector } : {}) },
+    };
+  }
   const spec = (object.spec ?? {}) as { replicas?: number; selector?: unknown };
   const status = (object.status ?? {}) as { replicas?: number };
   // ReplicationControllers select with a plain map, the apps kinds with a LabelSelector.
@@ -46,7 +60,11 @@ export async function writeScale(
       }
       const wanted = metaOf(scale).resourceVersion;
       // A Scale's resourceVersion is the object's: it is a precondition, as on the object itself.
-      return { ...current, metadata: { ...metaOf(current), ...(wanted ? { resourceVersion: wanted } : {}) }, spec: { ...(current.spec as object), replicas } };
+      const metadata = { ...metaOf(current), ...(wanted ? { resourceVersion: wanted } : {}) };
+      if (!rt.custom?.scale) return { ...current, metadata, spec: { ...(current.spec as object), replicas } };
+      const next = { ...structuredClone(current), metadata };
+      setAtJsonPath(next, rt.custom.scale.specReplicasPath, replicas);
+      return next;
     },
     options,
   );

@@ -13,7 +13,8 @@ const NAME_DESCRIPTION =
 export function columnDefinitions(rt: ResourceType): Record<string, unknown>[] {
   return rt.tableColumns.map((c) => ({
     name: c.name,
-    type: c.type === 'date' ? 'string' : c.type,
+    // A CRD's printer columns keep the type they declare.
+    type: c.type === 'date' && !rt.custom ? 'string' : c.type,
     format: c.format,
     description: c.name === 'Name' && c.description === '' ? NAME_DESCRIPTION : c.description,
     priority: c.priority,

@@ -8,6 +8,7 @@
 import { LIST_MERGE_KEYS, MERGED_PRIMITIVE_LISTS } from '../../api/patch-strategy.js';
 import { KINDS, type FieldDescriptor } from '../../api/protobuf/schema.js';
 import type { ResourceType } from '../../registry/index.js';
+import type { Schema } from '../../registry/structural-schema.js';
 import { ATOMIC_STRUCTS, COMMON_FIELDS, DESCRIPTIONS, ENUMS, LIST_TYPES, REQUIRED } from './type-facts.js';
 import { definitionName, factsKey, GVKS_BY_MESSAGE, jsonFields, TYPES, type GroupVersionKind } from './type-tables.js';
 import { META, SCALARS, SPECIAL_NAMES, specialSchema, type JsonSchema, type OpenApiVersion, type Special } from './value-types.js';
@@ -23,6 +24,17 @@ export const PATCH = `${META}.Patch`;
 export const API_RESOURCE_LIST = `${META}.APIResourceList`;
 
 const sortedKeys = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** A CRD schema without its `nullable` keywords. */
+function withoutNullable(schema: Schema): Schema {
+  const { nullable: _nullable, properties, items, additionalProperties, ...rest } = schema;
+  return {
+    ...rest,
+    ...(properties ? { properties: Object.fromEntries(Object.entries(properties).map(([name, sub]) => [name, withoutNullable(sub)])) } : {}),
+    ...(items ? { items: withoutNullable(items) } : {}),
+    ...(additionalProperties !== undefined ? { additionalProperties: typeof additionalProperties === 'object' ? withoutNullable(additionalProperties) : additionalProperties } : {}),
+  };
+}
 
 /** A reference to a definition, with sibling keywords (a description). OpenAPI 3.0 ignores a $ref's siblings: there it goes in an allOf. */
 function reference(version: OpenApiVersion, target: string, siblings: JsonSchema = {}): JsonSchema {
@@ -100,7 +112,8 @@ export function typeCatalog(resources: readonly ResourceType[]): TypeCatalog {
   const kindDefinition = (rt: ResourceType): string => {
     const message = messageOf(rt);
     if (message) return definitionName(message);
-    const name = `io.k8s.api.${rt.group ? rt.group.split('.')[0] : 'core'}.${rt.version}.${rt.kind}`;
+    // A custom resource is named by its reversed group, as apiextensions-apiserver names it (com.example.stable.v1.CronTab).
+    const name = rt.custom ? `${rt.group.split('.').reverse().join('.')}.${rt.version}.${rt.kind}` : `io.k8s.api.${rt.group ? rt.group.split('.')[0] : 'core'}.${rt.version}.${rt.kind}`;
     untyped.set(name, rt);
     return name;
   };
@@ -125,6 +138,18 @@ export function typeCatalog(resources: readonly ResourceType[]): TypeCatalog {
       };
     }
     const rt = untyped.get(name);
+    if (rt?.custom) {
+      // The CRD's structural schema, with the type and object metadata every kind has.
+      // Swagger 2.0 has no nullable: the v2 document leaves it out, as upstream's does.
+      const custom = (version === 'v2' ? withoutNullable(rt.custom.schema) : rt.custom.schema) as JsonSchema;
+      const { apiVersion: _a, kind: _k, ...properties } = (custom.properties ?? {}) as Record<string, JsonSchema>;
+      return {
+        ...custom,
+        properties: sortedKeys({ ...TYPE_META, metadata: reference(version, `${META}.ObjectMeta`, { description: COMMON_FIELDS.metadata }), ...properties } as Record<string, JsonSchema>),
+        type: 'object',
+        'x-kubernetes-group-version-kind': gvkOf(rt),
+      };
+    }
     if (rt) {
       return {
         description: `A ${rt.kind}. This server keeps no field schema for the kind: any fields are accepted.`,

@@ -1,7 +1,7 @@
 /**
  * The OpenAPI documents of one API server, each serialized once, on first
  * use, and then served from memory: they depend only on the registry and
- * the version, which do not change while the server runs.
+ * the version (routes.ts builds them again when CRDs change the registry).
  */
 import type { VersionInfo } from '../../api/version-info.js';
 import type { Registry } from '../../registry/index.js';

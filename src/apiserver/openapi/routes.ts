@@ -62,6 +62,9 @@ function send(request: FastifyRequest, reply: FastifyReply, doc: Serialized, con
 export function registerOpenApi(app: FastifyInstance, deps: OpenApiDeps): void {
   let documents: Promise<OpenApiDocuments> | undefined;
   const load = (): Promise<OpenApiDocuments> => (documents ??= import('./documents.js').then((m) => m.openApiDocuments(deps.registry, deps.version)));
+  // Custom resources come and go: the documents are built again on the next request.
+  const unsubscribe = deps.registry.onChange(() => (documents = undefined));
+  app.addHook('onClose', async () => void unsubscribe());
 
   app.get('/openapi/v2', async (request, reply) => {
     const offered = [JSON_TYPE, ...V2_PROTOBUF_TYPES];

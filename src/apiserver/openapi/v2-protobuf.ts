@@ -44,7 +44,22 @@ const extensions = (field: number, value: JsonSchema): Parts =>
     .filter(([key]) => key.startsWith('x-'))
     .map(([name, v]) => msg(field, [...str(1, name), msg(2, str(2, JSON.stringify(v)))]));
 
-const SCHEMA_KEYS = new Set(['$ref', 'format', 'description', 'required', 'enum', 'additionalProperties', 'type', 'items', 'properties']);
+/** A proto3 double (wire type 1), written when set. */
+function double(field: number, value: unknown): Parts {
+  if (typeof value !== 'number') return [];
+  const payload = Buffer.alloc(8);
+  payload.writeDoubleLE(value);
+  return [Buffer.concat([Buffer.from(varint(field * 8 + 1)), payload])];
+}
+
+/** A proto3 int64 (wire type 0), written when set and not zero. */
+const int64 = (field: number, value: unknown): Parts => (typeof value === 'number' && value > 0 ? [Buffer.from([...varint(field * 8), ...varint(value)])] : []);
+
+/** The validation keywords CRD schemas carry (the built-in types' definitions have none). */
+const SCHEMA_KEYS = new Set([
+  '$ref', 'format', 'description', 'default', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern',
+  'maxItems', 'minItems', 'uniqueItems', 'maxProperties', 'minProperties', 'required', 'enum', 'additionalProperties', 'type', 'items', 'properties',
+]);
 
 function schema(s: JsonSchema): Parts {
   only(s, SCHEMA_KEYS, 'schema');
@@ -52,6 +67,19 @@ function schema(s: JsonSchema): Parts {
     ...str(1, s.$ref),
     ...str(2, s.format),
     ...str(4, s.description),
+    ...(s.default !== undefined ? [msg(5, str(2, JSON.stringify(s.default)))] : []),
+    ...double(7, s.maximum),
+    ...bool(8, s.exclusiveMaximum),
+    ...double(9, s.minimum),
+    ...bool(10, s.exclusiveMinimum),
+    ...int64(11, s.maxLength),
+    ...int64(12, s.minLength),
+    ...str(13, s.pattern),
+    ...int64(14, s.maxItems),
+    ...int64(15, s.minItems),
+    ...bool(16, s.uniqueItems),
+    ...int64(17, s.maxProperties),
+    ...int64(18, s.minProperties),
     ...strs(19, s.required),
     ...((s.enum ?? []) as unknown[]).map((v) => msg(20, str(2, JSON.stringify(v)))),
     ...(s.additionalProperties ? [msg(21, [msg(1, schema(s.additionalProperties as JsonSchema))])] : []),

@@ -241,13 +241,23 @@ export function runGarbageCollector(store: ResourceStore, registry: Registry): (
     enqueue('deletingDependents', node);
   };
 
-  const types = store.storedTypes().filter((rt) => rt.verbs.includes('watch') && rt.verbs.includes('list'));
-  const byKey = new Map(types.map((rt) => [`${rt.group}/${rt.plural}`, rt]));
-  const stopInforming = inform(
-    store,
-    [...byKey].map(([key, rt]) => [rt, key] as const),
-    (key, type, object) => observe(byKey.get(key)!, type, object),
-  );
+  // One informer per stored type, started and stopped as custom resource types come and go.
+  const informers = new Map<string, () => void>();
+  const follow = (): void => {
+    const types = new Map(store.storedTypes().filter((rt) => rt.verbs.includes('watch') && rt.verbs.includes('list')).map((rt) => [`${rt.group}/${rt.plural}`, rt]));
+    for (const [key, rt] of types) if (!informers.has(key)) informers.set(key, inform(store, [[rt, key]], (_key, type, object) => observe(rt, type, object)));
+    for (const [key, stop] of informers) {
+      if (types.has(key)) continue;
+      stop();
+      informers.delete(key);
+    }
+  };
+  follow();
+  const unfollow = registry.onChange(follow);
+  const stopInforming = (): void => {
+    unfollow();
+    for (const stop of informers.values()) stop();
+  };
 
   return () => {
     stopped = true;

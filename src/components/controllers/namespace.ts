@@ -28,8 +28,8 @@ type Namespace = KubeObject & { spec?: { finalizers?: string[] }; status?: { pha
  */
 export function runNamespaceController(store: ResourceStore, registry: Registry): () => void {
   const namespaces = registry.lookup('', 'v1', 'namespaces')!;
-  // The namespaced resources a namespace's content is made of.
-  const content = store.storedTypes().filter((rt) => rt.namespaced && rt.verbs.includes('delete') && rt.verbs.includes('list'));
+  // The namespaced resources a namespace's content is made of, asked anew as custom resources come and go.
+  const content = (): ResourceType[] => store.storedTypes().filter((rt) => rt.namespaced && rt.verbs.includes('delete') && rt.verbs.includes('list'));
   const terminating = new Map<string, Termination>();
   let stopped = false;
 
@@ -68,7 +68,7 @@ export function runNamespaceController(store: ResourceStore, registry: Registry)
       await store.update(namespaces, '', name, (current) => ({ ...current, status: { ...(current.status as object), phase: 'Terminating' } }), { subresource: 'status' });
     }
     if ((ns.spec?.finalizers ?? []).length === 0) return;
-    const totals = await deleteAllContent(store, content, ns);
+    const totals = await deleteAllContent(store, content(), ns);
     await store.update(
       namespaces,
       '',
@@ -101,7 +101,7 @@ export function runNamespaceController(store: ResourceStore, registry: Registry)
     if (type === 'DELETED') return end(name);
     if (!metaOf(object).deletionTimestamp) return;
     if (!terminating.has(name)) {
-      const watches = content.map((rt) => store.watch(rt, name, { sendInitialEvents: false }, () => schedule(name)));
+      const watches = content().map((rt) => store.watch(rt, name, { sendInitialEvents: false }, () => schedule(name)));
       terminating.set(name, { watches, running: false, again: false });
     }
     schedule(name);

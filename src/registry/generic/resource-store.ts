@@ -115,15 +115,20 @@ export class ResourceStore {
 
   /** The key prefix of a resource, or of its objects in one namespace. */
   prefix(rt: ResourceType, namespace = ''): string {
-    const base = this.prefixes.get(rt)!;
+    const base = this.basePrefix(rt);
     return rt.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  /** Custom resources, registered after the store was made, live at /registry/<group>/<plural>/ as upstream's. */
+  private basePrefix(rt: ResourceType): string {
+    return this.prefixes.get(rt) ?? `/registry/${rt.group}/${rt.plural}/`;
   }
 
   /** Each stored resource once, in its preferred version (the versions of a resource share its keys). */
   storedTypes(): ResourceType[] {
     const seen = new Set<string>();
     return this.registry.all().filter((rt) => {
-      const prefix = this.prefixes.get(rt)!;
+      const prefix = this.basePrefix(rt);
       if (rt.virtual || seen.has(prefix)) return false;
       seen.add(prefix);
       return true;
@@ -146,8 +151,10 @@ export class ResourceStore {
   }
 
   /** Stored JSON: apiVersion, kind, metadata first (listEncoded relies on it), no resourceVersion. */
-  private encode(object: KubeObject): string {
-    const { apiVersion, kind, metadata, ...rest } = object;
+  private encode(object: KubeObject, rt?: ResourceType): string {
+    const { apiVersion: written, kind, metadata, ...rest } = object;
+    // A custom resource is stored in its CRD's storage version (None conversion: only apiVersion differs).
+    const apiVersion = rt?.custom ? `${rt.group}/${rt.custom.storageVersion}` : written;
     const { resourceVersion: _rv, ...meta } = (metadata ?? {}) as Record<string, unknown>;
     return JSON.stringify({ apiVersion, kind, metadata: meta, ...rest });
   }
@@ -373,7 +380,7 @@ export class ResourceStore {
         if (this.store.range(key).kvs.length > 0) throw new StatusError(alreadyExists(groupResource(rt), meta.name!));
         return object;
       }
-      const result = await this.store.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: this.encode(object) }]);
+      const result = await this.store.txn([{ key, target: 'create', result: '=', value: 0 }], [{ type: 'put', key, value: this.encode(object, rt) }]);
       if (result.succeeded) {
         meta.resourceVersion = String(result.revision);
         return object;
@@ -401,12 +408,14 @@ export class ResourceStore {
       const kv = this.current(rt, namespace, name);
       if (!kv) throw new StatusError(notFound(gr, name));
       const old = this.decode(kv);
+      // A custom resource stored in another version is converted (None: its apiVersion) to the one written.
+      if (rt.custom) old.apiVersion = `${rt.group}/${rt.version}`;
       let incoming: KubeObject;
       let wantedRv: string | undefined;
       if (typeof body === 'function') {
         // A patch sees the whole object (a JSON patch may replace /metadata/resourceVersion); only a
         // resourceVersion it changes is a precondition, so one that merely carried it through is retried on a race.
-        incoming = body(this.decode(kv));
+        incoming = body(structuredClone(old));
         wantedRv = metaOf(incoming).resourceVersion;
         if (wantedRv === String(kv.modRevision)) wantedRv = undefined;
       } else {
@@ -423,7 +432,7 @@ export class ResourceStore {
       const key = this.key(rt, namespace, name);
       const compare = [{ key, target: 'mod' as const, result: '=' as const, value: kv.modRevision }];
       // The update that removes a deleting object's last finalizer removes the object; it answers the updated object.
-      const write = deletesOnUpdate(rt, next, old) ? { type: 'delete' as const, key } : { type: 'put' as const, key, value: this.encode(next) };
+      const write = deletesOnUpdate(rt, next, old) ? { type: 'delete' as const, key } : { type: 'put' as const, key, value: this.encode(next, rt) };
       const result = await this.store.txn(compare, [write]);
       if (result.succeeded) {
         metaOf(next).resourceVersion = String(result.revision);
