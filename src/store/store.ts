@@ -117,6 +117,17 @@ export class Store {
     return this.read(key, options, this.committed);
   }
 
+  /**
+   * The newest value of one key, applied but perhaps not yet durable: what a read-modify-write
+   * reads, since its own write is logged after the one it read. Reading the durable view instead
+   * would make every concurrent writer of one object lose its compare to writes that are only
+   * waiting for the disk, and compute its change again.
+   */
+  latest(key: string): KeyValue | undefined {
+    this.assertOpen();
+    return this.read(key, {}, this.mvcc.revision).kvs[0];
+  }
+
   async put(key: string, value: string): Promise<{ revision: number; prevKv?: KeyValue }> {
     const { result, batch } = this.run([], [{ type: 'put', key, value }], []);
     const put = result.results[0] as Extract<OpResult, { type: 'put' }>;

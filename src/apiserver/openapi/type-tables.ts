@@ -28,9 +28,13 @@ export const factsKey = (message: string): string => {
 /** Upstream's definition names reverse the Go import path: k8s.io/api/core/v1 is io.k8s.api.core.v1. */
 export const definitionName = (message: string): string => message.replace(/^k8s\.io\./, 'io.k8s.');
 
-/** A message's fields as JSON writes them: an embedded (inline) struct's fields in its place. */
+const flattened = new WeakMap<MessageDescriptor, FieldDescriptor[]>();
+
+/** A message's fields as JSON writes them: an embedded (inline) struct's fields in its place. Computed once per message. */
 export function jsonFields(message: MessageDescriptor): FieldDescriptor[] {
-  return message.order.flatMap((f) => (f.inline ? jsonFields(TYPES[f.message!]!) : [f]));
+  let fields = flattened.get(message);
+  if (!fields) flattened.set(message, (fields = message.order.flatMap((f) => (f.inline ? jsonFields(TYPES[f.message!]!) : [f]))));
+  return fields;
 }
 
 /** The GVKs each top-level message is served as (DeleteOptions: in every group version). */

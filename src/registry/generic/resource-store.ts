@@ -163,6 +163,11 @@ export class ResourceStore {
     return this.store.range(this.key(rt, namespace, name)).kvs[0];
   }
 
+  /** The object as the next write will find it (see Store.latest): the read of every read-modify-write loop. */
+  private latest(rt: ResourceType, namespace: string, name: string): KeyValue | undefined {
+    return this.store.latest(this.key(rt, namespace, name));
+  }
+
   /** The object's modification revision (its resourceVersion), undefined when it does not exist; no decoding. */
   revisionOf(rt: ResourceType, namespace: string, name: string): number | undefined {
     return this.current(rt, namespace, name)?.modRevision;
@@ -405,7 +410,7 @@ export class ResourceStore {
   ): Promise<KubeObject> {
     const gr = groupResource(rt);
     for (;;) {
-      const kv = this.current(rt, namespace, name);
+      const kv = this.latest(rt, namespace, name);
       if (!kv) throw new StatusError(notFound(gr, name));
       const old = this.decode(kv);
       // A custom resource stored in another version is converted (None: its apiVersion) to the one written.
@@ -491,7 +496,7 @@ export class ResourceStore {
     }
     let preconditions = options.preconditions;
     for (;;) {
-      const kv = this.current(rt, namespace, name);
+      const kv = this.latest(rt, namespace, name);
       if (!kv) throw new StatusError(notFound(groupResource(rt), name));
       const existing = this.decode(kv);
       checkPreconditions(rt, existing, preconditions);
@@ -533,7 +538,7 @@ export class ResourceStore {
   private async beginNamespaceDeletion(rt: ResourceType, name: string, options: WriteOptions & DeleteOptions): Promise<DeleteResult | undefined> {
     const gr = groupResource(rt);
     for (;;) {
-      const kv = this.current(rt, '', name);
+      const kv = this.latest(rt, '', name);
       if (!kv) throw new StatusError(notFound(gr, name));
       const existing = this.decode(kv);
       const meta = metaOf(existing);
