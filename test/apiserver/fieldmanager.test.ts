@@ -1,5 +1,5 @@
 import t from 'tap';
-import { StatusError } from '../../src/api/status.js';
+import { statusOf } from '../helpers/status.js';
 import { applyObject, conflictStatus, type ApplyResult } from '../../src/apiserver/fieldmanager/apply.js';
 import { FieldSet, pathString, type Json } from '../../src/apiserver/fieldmanager/fieldpath.js';
 import { updateManagedFields, type ManagedFieldsEntry } from '../../src/apiserver/fieldmanager/managed-fields.js';
@@ -12,14 +12,6 @@ const time = new Date('2025-01-02T03:04:05.678Z');
 const later = new Date('2025-01-02T03:05:00Z');
 const apps = { apiVersion: 'apps/v1', kind: 'Deployment' };
 
-function statusOf(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StatusError) return err.status;
-  }
-  return undefined;
-}
 
 const fields = (entries: ManagedFieldsEntry[] | undefined, manager: string, operation = 'Update'): string =>
   JSON.stringify(entries?.find((e) => e.manager === manager && e.operation === operation)?.fieldsV1);

@@ -1,17 +1,8 @@
 import t from 'tap';
-import { StatusError } from '../../src/api/status.js';
+import { statusOf } from '../helpers/status.js';
 import { applyPatch, decodePatch, jsonPatch, mergePatch } from '../../src/apiserver/endpoints/patch.js';
 import { strategicMergePatch, type Json } from '../../src/apiserver/endpoints/strategic-merge.js';
 
-/** The Status a call fails with (undefined if it does not fail with one). */
-function statusOf(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof StatusError) return err.status;
-  }
-  return undefined;
-}
 
 const obj = { metadata: { name: 'a', labels: { x: '1', y: '2' } }, spec: { list: [1, 2], nested: { k: 'v' } } };
 
