@@ -31,6 +31,8 @@ const CASES: [string, Json, Json, Json][] = [
   ['$deleteFromPrimitiveList removes values of a merged primitive list', { metadata: { finalizers: ['a', 'b', 'c'] } }, { metadata: { '$deleteFromPrimitiveList/finalizers': ['b'] } }, { metadata: { finalizers: ['a', 'c'] } }],
   ['$retainKeys keeps only the listed keys of a map', { spec: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } } }, { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } }, { spec: { strategy: { type: 'Recreate' } } }],
   ['$setElementOrder orders the merged list', podSpec({ containers: [nginx, redis] }), podSpec({ '$setElementOrder/containers': [{ name: 'redis' }, { name: 'nginx' }] }), podSpec({ containers: [redis, nginx] })],
+  ['a list named like a merged one whose elements lack its key is replaced (EndpointAddresses, not NodeAddresses)', { addresses: [{ ip: '10.0.0.1' }, { ip: '10.0.0.2' }] }, { addresses: [{ ip: '10.0.0.3' }] }, { addresses: [{ ip: '10.0.0.3' }] }],
+  ['node addresses merge by type', { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }] } }, { status: { addresses: [{ type: 'Hostname', address: 'n1' }] } }, { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: 'n1' }] } }],
   ['a field absent from the patch is left alone', { spec: { replicas: 2, paused: true } }, { spec: { replicas: 3 } }, { spec: { replicas: 3, paused: true } }],
 ];
 

@@ -17,7 +17,12 @@ const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object
 function mergeKeyOf(field: string, items: Json[]): string | undefined {
   const keys = LIST_MERGE_KEYS[field];
   if (!keys) return undefined;
-  return keys.find((key) => items.some((i) => isObject(i) && key in i)) ?? keys[keys.length - 1];
+  const found = keys.find((key) => items.some((i) => isObject(i) && key in i));
+  if (found) return found;
+  // Elements that have none of the field's keys are another type's list of that name, which has no merge
+  // key (EndpointSubset.addresses beside NodeStatus.addresses): replaced whole. Directive-only lists keep the key.
+  const elements = items.filter((i) => !(isObject(i) && '$patch' in i));
+  return elements.length > 0 ? undefined : keys[keys.length - 1];
 }
 
 function mergeList(field: string, target: Json | undefined, patch: Json[], order: Json[] | undefined): Json[] {
