@@ -63,6 +63,21 @@ export function readText(res: IncomingMessage): Promise<string> {
   });
 }
 
+/** Calls `onLine` with each non-empty line of a streaming response (a watch's newline-delimited events), trimmed. */
+export function eachLine(res: IncomingMessage, onLine: (line: string) => void): void {
+  let buffered = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl).trim();
+      buffered = buffered.slice(nl + 1);
+      if (line) onLine(line);
+    }
+  });
+}
+
 /** One request over a fresh connection (no keep-alive), with optional TLS client identity. */
 export async function get(url: string, tls: TlsClient = {}, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
   const reply = await send(url, { method, headers, tls });
