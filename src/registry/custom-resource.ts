@@ -1,3 +1,4 @@
+import { methodNotSupported, type Status } from '../api/status.js';
 import { humanDuration } from './columns.js';
 import { define } from './define.js';
 import { applyDefaults, prune, validateSchema, type Schema } from './structural-schema.js';
@@ -97,6 +98,19 @@ function validateBody(schema: Schema, object: KubeObject): FieldError[] {
       return sub ? validateSchema(sub, value, key) : [];
     }),
   ];
+}
+
+/**
+ * apiextensions-apiserver's handler refuses to create objects of a CRD that is
+ * terminating (its objects are being deleted): a 405 with a message of its
+ * own. Upstream reads the Terminating condition, which its finalizer
+ * controller sets as soon as deletionTimestamp is; reading deletionTimestamp
+ * as well leaves no window between the two.
+ */
+export function refusedWhileTerminating(rt: ResourceType, crd: KubeObject): Status | undefined {
+  const condition = records(rec(crd.status)?.conditions).find((c) => c.type === 'Terminating');
+  if (rec(crd.metadata)?.deletionTimestamp === undefined && condition?.status !== 'True') return undefined;
+  return { ...methodNotSupported({ group: rt.group, resource: rt.plural }, 'create'), message: 'create not allowed while custom resource definition is terminating' };
 }
 
 /** One ResourceType for each served version of a CRD. */

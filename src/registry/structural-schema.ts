@@ -1,4 +1,5 @@
 import type { FieldError } from './types.js';
+import { hasFormat } from './schema-formats.js';
 import { isRecord, type Json } from './util.js';
 
 /**
@@ -19,6 +20,7 @@ export interface Schema {
   exclusiveMinimum?: boolean;
   exclusiveMaximum?: boolean;
   pattern?: string;
+  format?: string;
   minLength?: number;
   maxLength?: number;
   minItems?: number;
@@ -65,13 +67,15 @@ function hasType(schema: Schema, value: unknown): boolean {
 }
 
 const invalid = (field: string, value: unknown, detail: string): FieldError => ({ reason: 'FieldValueInvalid', field, message: `Invalid value: ${shown(value)}: ${detail}` });
+/** kube-openapi's type errors (a wrong type, a bad format) become field.TypeInvalid upstream: the same message, their own reason. */
+const typeInvalid = (field: string, value: unknown, detail: string): FieldError => ({ ...invalid(field, value, detail), reason: 'FieldValueTypeInvalid' });
 
 /** Validates `value` at `path` (e.g. `spec.replicas`) against `schema`. */
 export function validateSchema(schema: Schema, value: unknown, path: string): FieldError[] {
   if (value === null && schema.nullable) return [];
   if (!hasType(schema, value)) {
     const wanted = schema['x-kubernetes-int-or-string'] ? 'integer,string' : schema.type!;
-    return [invalid(path, typeName(value), `${path} in body must be of type ${wanted}: ${JSON.stringify(typeName(value))}`)];
+    return [typeInvalid(path, typeName(value), `${path} in body must be of type ${wanted}: ${JSON.stringify(typeName(value))}`)];
   }
   const errors: FieldError[] = [];
   if (schema.enum && !schema.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
@@ -93,6 +97,8 @@ export function validateSchema(schema: Schema, value: unknown, path: string): Fi
     }
     if (schema.minLength !== undefined && length < schema.minLength) errors.push(invalid(path, value, `${path} in body should be at least ${schema.minLength} chars long`));
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) errors.push(invalid(path, value, `${path} in body should match '${schema.pattern}'`));
+    // A bad format is a type error too, naming the format as the schema writes it.
+    if (schema.format !== undefined && !hasFormat(schema.format, value)) errors.push(typeInvalid(path, value, `${path} in body must be of type ${schema.format}: ${JSON.stringify(value)}`));
   }
   if (Array.isArray(value)) {
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {

@@ -28,7 +28,8 @@ async function statusOf(fn: () => unknown): Promise<Status | undefined> {
 
 const DEPLOYMENT = { group: 'apps', version: 'v1', kind: 'Deployment' };
 const CONFIGMAP = { group: '', version: 'v1', kind: 'ConfigMap' };
-const STORAGECLASS = { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass' };
+/** A built-in kind the message tables do not describe. */
+const NO_TABLES = { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' };
 
 t.test('fieldValidationOf: the directive, or upstream 422 for a value it does not support', async (t) => {
   const cases: [string, 'create' | 'update' | 'patch', FieldValidationDirective | string][] = [
@@ -88,10 +89,11 @@ t.test('unknownFields: paths of the fields a kind does not have, keys sorted', a
     ['a nested kind embeds TypeMeta', 'policy/v1', 'Eviction', { metadata: { name: 'p' }, deleteOptions: { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0, bogus: 1 } }, ['deleteOptions.bogus']],
     ['a map of messages', 'authorization.k8s.io/v1', 'SubjectAccessReview', { spec: { user: 'u', extra: { scopes: ['a'] }, bogus: 1 } }, ['spec.bogus']],
     ['a nested message has no TypeMeta', 'apps/v1', 'Deployment', { spec: { template: { apiVersion: 'v1', kind: 'PodTemplateSpec' } } }, ['spec.template.apiVersion', 'spec.template.kind']],
-    ['StorageClass has no tables', 'storage.k8s.io/v1', 'StorageClass', { provisioner: 'x', anything: { goes: 1 } }, []],
-    ['PersistentVolume has no tables', 'v1', 'PersistentVolume', { spec: { whatever: 1 } }, []],
-    ['ControllerRevision has no tables', 'apps/v1', 'ControllerRevision', { data: { any: 1 }, bogus: 1 }, []],
-    ['EndpointSlice has no tables', 'discovery.k8s.io/v1', 'EndpointSlice', { endpointz: [] }, []],
+    ['StorageClass', 'storage.k8s.io/v1', 'StorageClass', { provisioner: 'x', allowedTopologies: [{ matchLabelExpressions: [{ key: 'k', values: ['v'], bogus: 1 }] }], anything: { goes: 1 } }, ['allowedTopologies[0].matchLabelExpressions[0].bogus', 'anything']],
+    ['PersistentVolume: a volume source inlined in its spec', 'v1', 'PersistentVolume', { spec: { capacity: { storage: '1Gi' }, hostPath: { path: '/x', typo: 1 }, whatever: 1 } }, ['spec.hostPath.typo', 'spec.whatever']],
+    ['ControllerRevision data is embedded JSON', 'apps/v1', 'ControllerRevision', { data: { any: 1 }, revision: 1, bogus: 1 }, ['bogus']],
+    ['EndpointSlice', 'discovery.k8s.io/v1', 'EndpointSlice', { addressType: 'IPv4', endpoints: [{ addresses: ['10.1.0.1'], conditions: { ready: true, readyz: true } }], endpointz: [] }, ['endpoints[0].conditions.readyz', 'endpointz']],
+    ['a kind without tables takes any field', 'apiextensions.k8s.io/v1', 'CustomResourceDefinition', { spec: { whatever: 1 } }, []],
   ];
   for (const [name, apiVersion, kind, object, expected] of cases) t.same(unknownFields(apiVersion, kind, object), expected, name);
 });
@@ -238,8 +240,8 @@ t.test('validateObjectFields: what is and is not checked', async (t) => {
     'FieldsV1 is not entered, for duplicates either',
   );
   t.same(
-    await check(STORAGECLASS, '{"metadata":{"name":"a","name":"b"},"provisioner":"x","whatever":{"k":1,"k":2}}'),
-    { object: { metadata: { name: 'b' }, provisioner: 'x', whatever: { k: 2 } }, warnings: ['duplicate field "metadata.name"', 'duplicate field "whatever.k"'] },
+    await check(NO_TABLES, '{"metadata":{"name":"a","name":"b"},"spec":{"group":"x"},"whatever":{"k":1,"k":2}}'),
+    { object: { metadata: { name: 'b' }, spec: { group: 'x' }, whatever: { k: 2 } }, warnings: ['duplicate field "metadata.name"', 'duplicate field "whatever.k"'] },
     'a kind without tables: duplicates only, nothing pruned',
   );
   t.same(
@@ -350,7 +352,7 @@ t.test('patchFieldValidator: the invalid value of a strict patch error', async (
     ' "" is invalid: patch: Invalid value: "map[big:1.2345675e+06 bogus:1.5 data:map[a:x y] int:1234567 n:[1 b <nil>] tiny:1e-05]": strict decoding error: unknown field "big", unknown field "bogus", unknown field "int", unknown field "n", unknown field "tiny"',
     'strategic merge patches: the patch map as Go prints it',
   );
-  t.same(patchWith(STORAGECLASS, { provisioner: 'x' }, 'application/merge-patch+json', '{"bogus":{"a":1,"a":2}}', 'Warn').warnings, ['duplicate field "bogus.a"'], 'a kind without tables: duplicates only');
+  t.same(patchWith(NO_TABLES, { spec: { group: 'x' } }, 'application/merge-patch+json', '{"bogus":{"a":1,"a":2}}', 'Warn').warnings, ['duplicate field "bogus.a"'], 'a kind without tables: duplicates only');
 });
 
 t.test('warningHeader and warningHeaders: the Warning headers as the apiserver writes them', async (t) => {

@@ -143,6 +143,9 @@ t.test('a group-version document: the apps/v1 kinds, their schemas, extensions a
   });
   t.match(container.env, { 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge' });
   t.notOk(container.command['x-kubernetes-patch-strategy'], 'a list without a merge strategy is replaced whole');
+  t.equal(container.command['x-kubernetes-list-type'], 'atomic');
+  t.match(schemas['io.k8s.api.apps.v1.DeploymentSpec'].properties.strategy, { allOf: [{}], 'x-kubernetes-patch-strategy': 'retainKeys' }, 'a struct field\'s strategy beside its reference');
+  t.match(podSpec.volumes, { 'x-kubernetes-patch-merge-key': 'name', 'x-kubernetes-patch-strategy': 'merge,retainKeys' });
   t.same(container.imagePullPolicy.enum, ['Always', 'IfNotPresent', 'Never']);
   const meta = schemas['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'].properties;
   t.match(meta.finalizers, { 'x-kubernetes-patch-strategy': 'merge', 'x-kubernetes-list-type': 'set' });
@@ -191,6 +194,13 @@ t.test('the core document: pods, services, namespaces, service account tokens', 
   const token = doc.paths['/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token'].post;
   t.same(token['x-kubernetes-group-version-kind'], { group: 'authentication.k8s.io', kind: 'TokenRequest', version: 'v1' });
   t.notOk(doc.paths['/api/v1/namespaces/{namespace}/pods/{name}/exec'], 'subresources the server does not answer are not listed');
+  // Lists of one name differ by the type that holds them.
+  const subset = schemas['io.k8s.api.core.v1.EndpointSubset'].properties;
+  t.equal(subset.ports['x-kubernetes-list-type'], 'atomic');
+  t.notOk(subset.ports['x-kubernetes-patch-strategy'], 'EndpointSubset.ports is atomic, unlike Container.ports');
+  t.notOk(schemas['io.k8s.api.core.v1.NodeSpec'].properties.taints['x-kubernetes-patch-strategy'], 'node taints are atomic');
+  t.same(schemas['io.k8s.api.core.v1.NamespaceSpec'].properties.finalizers['x-kubernetes-list-type'], 'atomic');
+  t.match(schemas['io.k8s.api.core.v1.PersistentVolumeSpec'].properties, { capacity: { type: 'object' }, hostPath: {}, csi: {}, claimRef: {} }, 'PersistentVolume has fields, its volume source in place');
 });
 
 t.test('v3 document caching and negotiation', async (t) => {

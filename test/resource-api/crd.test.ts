@@ -100,6 +100,9 @@ t.test('custom resources are validated against the schema', async (t) => {
     ['a maxItems', { cronSpec: '* * * * *', tags: ['a', 'b', 'c'] }, ['spec.tags: Too many: 3: must have at most 2 items']],
     ['an int-or-string', { cronSpec: '* * * * *', port: true }, ['spec.port: Invalid value: "boolean": spec.port in body must be of type integer,string: "boolean"']],
     ['null where not nullable', { cronSpec: '* * * * *', image: null, note: null }, []],
+    ['a format', { cronSpec: '* * * * *', startAt: 'noon' }, ['spec.startAt: Invalid value: "noon": spec.startAt in body must be of type date-time: "noon"']],
+    ['a format it holds', { cronSpec: '* * * * *', startAt: '2024-05-01T12:00:00Z' }, []],
+    ['a format upstream does not check (int32)', { cronSpec: '* * * * *', size: 2 ** 40 }, []],
   ];
   for (const [what, spec, expected] of cases) {
     const reply = await api.request('POST', base, cronTab(`bad-${cases.findIndex((c) => c[0] === what)}`, spec));
@@ -111,6 +114,8 @@ t.test('custom resources are validated against the schema', async (t) => {
     t.equal(reply.body.message, `CronTab.stable.example.com "bad-${cases.findIndex((c) => c[0] === what)}" is invalid: ${expected.join(', ')}`, `${what}: message`);
     t.same(causes(reply.body), expected, `${what}: causes`);
   }
+  const typed = await api.request('POST', base, cronTab('bad-reasons', { cronSpec: '* * * * *', replicas: 'three', startAt: 'noon' }));
+  t.same(((typed.body.details?.causes ?? []) as Json[]).map((c) => c.reason), ['FieldValueTypeInvalid', 'FieldValueTypeInvalid'], 'type and format errors are field.TypeInvalid');
 });
 
 t.test('custom resources are pruned and defaulted; status, scale, tables, versions, patches', async (t) => {
@@ -194,6 +199,24 @@ t.test('a cluster-scoped CRD', async (t) => {
   const created = await api.expect(201, 'POST', '/apis/cluster.example.com/v1/crontabs', { apiVersion: 'cluster.example.com/v1', kind: 'CronTab', metadata: { name: 'global' }, spec: { cronSpec: '* * * * *' } });
   t.equal(meta(created).namespace, undefined);
   t.equal((await api.request('GET', `/apis/cluster.example.com/v1/namespaces/${ns}/crontabs`)).status, 404, 'not served under a namespace');
+});
+
+t.test('a terminating CRD refuses new objects, as upstream (405)', async (t) => {
+  const name = 'crontabs.cluster.example.com';
+  const path = '/apis/cluster.example.com/v1/crontabs';
+  const merge = { 'content-type': 'application/merge-patch+json' };
+  // A finalizer holds the CRD's one object, and so the CRD, in Terminating.
+  await api.expect(200, 'PATCH', `${path}/global`, { metadata: { finalizers: ['example.com/hold'] } }, merge);
+  await api.expect(200, 'DELETE', `${CRD_PATH}/${name}`);
+  await waitCRD(api, name, (crd) => conditionOf(crd, 'Terminating')?.[0] === 'True');
+  const late = { apiVersion: 'cluster.example.com/v1', kind: 'CronTab', metadata: { name: 'late' }, spec: { cronSpec: '* * * * *' } };
+  const refused = await api.request('POST', path, late);
+  t.equal(refused.status, 405);
+  t.match(refused.body, { reason: 'MethodNotAllowed', message: 'create not allowed while custom resource definition is terminating', details: { group: 'cluster.example.com', kind: 'crontabs' } });
+  t.equal((await api.request('POST', `${path}?dryRun=All`, late)).status, 405, 'a dry run too');
+  t.equal((await api.request('GET', `${path}/global`)).status, 200, 'the held object is still served');
+  await api.expect(200, 'PATCH', `${path}/global`, { metadata: { finalizers: null } }, merge);
+  await waitCRDGone(api, name);
 });
 
 t.test('deleting the CRD removes its objects and stops serving it', async (t) => {

@@ -33,7 +33,7 @@ export const APPS_V1: PackageSchema = {
       '1 replicas,omitempty *int32',
       '2 selector *meta.LabelSelector',
       '3 template core.PodTemplateSpec',
-      '4 strategy,omitempty DeploymentStrategy',
+      '4 strategy,omitempty DeploymentStrategy patch=retainKeys',
       '5 minReadySeconds,omitempty int32',
       '6 revisionHistoryLimit,omitempty *int32',
       '7 paused,omitempty bool',
@@ -47,7 +47,7 @@ export const APPS_V1: PackageSchema = {
       '4 availableReplicas,omitempty int32',
       '5 unavailableReplicas,omitempty int32',
       '9 terminatingReplicas,omitempty *int32',
-      '6 conditions,omitempty []DeploymentCondition',
+      '6 conditions,omitempty []DeploymentCondition patch=merge(type) list=map(type)',
       '8 collisionCount,omitempty *int32',
     ],
     DaemonSetSpec: [
@@ -67,13 +67,13 @@ export const APPS_V1: PackageSchema = {
       '7 numberAvailable,omitempty int32',
       '8 numberUnavailable,omitempty int32',
       '9 collisionCount,omitempty *int32',
-      '10 conditions,omitempty []DaemonSetCondition',
+      '10 conditions,omitempty []DaemonSetCondition patch=merge(type) list=map(type)',
     ],
     StatefulSetSpec: [
       '1 replicas,omitempty *int32',
       '2 selector *meta.LabelSelector',
       '3 template core.PodTemplateSpec',
-      '4 volumeClaimTemplates,omitempty []core.PersistentVolumeClaim',
+      '4 volumeClaimTemplates,omitempty []core.PersistentVolumeClaim list=atomic',
       '5 serviceName string',
       '6 podManagementPolicy,omitempty string',
       '7 updateStrategy,omitempty StatefulSetUpdateStrategy',
@@ -91,7 +91,7 @@ export const APPS_V1: PackageSchema = {
       '6 currentRevision,omitempty string',
       '7 updateRevision,omitempty string',
       '9 collisionCount,omitempty *int32',
-      '10 conditions,omitempty []StatefulSetCondition',
+      '10 conditions,omitempty []StatefulSetCondition patch=merge(type) list=map(type)',
       '11 availableReplicas int32',
     ],
     ReplicaSetSpec: [
@@ -107,7 +107,7 @@ export const APPS_V1: PackageSchema = {
       '5 availableReplicas,omitempty int32',
       '7 terminatingReplicas,omitempty *int32',
       '3 observedGeneration,omitempty int64',
-      '6 conditions,omitempty []ReplicaSetCondition',
+      '6 conditions,omitempty []ReplicaSetCondition patch=merge(type) list=map(type)',
     ],
     DeploymentStrategy: ['1 type,omitempty string', '2 rollingUpdate,omitempty *RollingUpdateDeployment'],
     DeploymentCondition: [
@@ -161,6 +161,7 @@ export const APPS_V1: PackageSchema = {
       '1 partition,omitempty *int32',
       '2 maxUnavailable,omitempty *intstr.IntOrString',
     ],
+    ControllerRevision: ['1 metadata,omitempty meta.ObjectMeta', '2 data,omitempty runtime.RawExtension', '3 revision int64'],
   },
 };
 
@@ -194,7 +195,7 @@ export const BATCH_V1: PackageSchema = {
       '15 managedBy,omitempty *string',
     ],
     JobStatus: [
-      '1 conditions,omitempty []JobCondition',
+      '1 conditions,omitempty []JobCondition patch=merge(type) list=atomic',
       '2 startTime,omitempty *meta.Time',
       '3 completionTime,omitempty *meta.Time',
       '4 active,omitempty int32',
@@ -217,12 +218,12 @@ export const BATCH_V1: PackageSchema = {
       '7 failedJobsHistoryLimit,omitempty *int32',
     ],
     CronJobStatus: [
-      '1 active,omitempty []core.ObjectReference',
+      '1 active,omitempty []core.ObjectReference list=atomic',
       '4 lastScheduleTime,omitempty *meta.Time',
       '5 lastSuccessfulTime,omitempty *meta.Time',
     ],
-    PodFailurePolicy: ['1 rules []PodFailurePolicyRule'],
-    SuccessPolicy: ['1 rules []SuccessPolicyRule'],
+    PodFailurePolicy: ['1 rules []PodFailurePolicyRule list=atomic'],
+    SuccessPolicy: ['1 rules []SuccessPolicyRule list=atomic'],
     JobCondition: [
       '1 type string',
       '2 status string',
@@ -231,18 +232,18 @@ export const BATCH_V1: PackageSchema = {
       '5 reason,omitempty string',
       '6 message,omitempty string',
     ],
-    UncountedTerminatedPods: ['1 succeeded,omitempty []string', '2 failed,omitempty []string'],
+    UncountedTerminatedPods: ['1 succeeded,omitempty []string list=set', '2 failed,omitempty []string list=set'],
     JobTemplateSpec: ['1 metadata,omitempty meta.ObjectMeta', '2 spec,omitempty JobSpec'],
     PodFailurePolicyRule: [
       '1 action string',
       '2 onExitCodes,omitempty *PodFailurePolicyOnExitCodesRequirement',
-      '3 onPodConditions,omitempty []PodFailurePolicyOnPodConditionsPattern',
+      '3 onPodConditions,omitempty []PodFailurePolicyOnPodConditionsPattern list=atomic',
     ],
     SuccessPolicyRule: ['1 succeededIndexes,omitempty *string', '2 succeededCount,omitempty *int32'],
     PodFailurePolicyOnExitCodesRequirement: [
       '1 containerName,omitempty *string',
       '2 operator string',
-      '3 values []int32',
+      '3 values []int32 list=set',
     ],
     PodFailurePolicyOnPodConditionsPattern: ['1 type string', '2 status string'],
   },
@@ -296,7 +297,7 @@ export const AUTOSCALING_V2: PackageSchema = {
       '1 scaleTargetRef CrossVersionObjectReference',
       '2 minReplicas,omitempty *int32',
       '3 maxReplicas int32',
-      '4 metrics,omitempty []MetricSpec',
+      '4 metrics,omitempty []MetricSpec list=atomic',
       '5 behavior,omitempty *HorizontalPodAutoscalerBehavior',
     ],
     HorizontalPodAutoscalerStatus: [
@@ -304,8 +305,8 @@ export const AUTOSCALING_V2: PackageSchema = {
       '2 lastScaleTime,omitempty *meta.Time',
       '3 currentReplicas,omitempty int32',
       '4 desiredReplicas int32',
-      '5 currentMetrics []MetricStatus',
-      '6 conditions,omitempty []HorizontalPodAutoscalerCondition',
+      '5 currentMetrics []MetricStatus list=atomic',
+      '6 conditions,omitempty []HorizontalPodAutoscalerCondition patch=merge(type) list=map(type)',
     ],
     CrossVersionObjectReference: ['1 kind string', '2 name string', '3 apiVersion,omitempty string'],
     MetricSpec: [
@@ -347,7 +348,7 @@ export const AUTOSCALING_V2: PackageSchema = {
     HPAScalingRules: [
       '3 stabilizationWindowSeconds,omitempty *int32',
       '1 selectPolicy,omitempty *string',
-      '2 policies,omitempty []HPAScalingPolicy',
+      '2 policies,omitempty []HPAScalingPolicy list=atomic',
       '4 tolerance,omitempty *resource.Quantity',
     ],
     ObjectMetricStatus: [

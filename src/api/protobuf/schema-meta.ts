@@ -14,7 +14,7 @@ export const META_V1: PackageSchema = {
       '2 preconditions,omitempty *Preconditions',
       '3 orphanDependents,omitempty *bool',
       '4 propagationPolicy,omitempty *string',
-      '5 dryRun,omitempty []string',
+      '5 dryRun,omitempty []string list=atomic',
       '6 ignoreStoreReadErrorWithClusterBreakingPotential,omitempty *bool',
     ],
     ObjectMeta: [
@@ -30,9 +30,9 @@ export const META_V1: PackageSchema = {
       '10 deletionGracePeriodSeconds,omitempty *int64',
       '11 labels,omitempty map[string]string',
       '12 annotations,omitempty map[string]string',
-      '13 ownerReferences,omitempty []OwnerReference',
-      '14 finalizers,omitempty []string',
-      '17 managedFields,omitempty []ManagedFieldsEntry',
+      '13 ownerReferences,omitempty []OwnerReference patch=merge(uid) list=map(uid)',
+      '14 finalizers,omitempty []string patch=merge list=set',
+      '17 managedFields,omitempty []ManagedFieldsEntry list=atomic',
     ],
     Preconditions: ['1 uid,omitempty *string', '2 resourceVersion,omitempty *string'],
     OwnerReference: [
@@ -62,9 +62,9 @@ export const META_V1: PackageSchema = {
     ],
     LabelSelector: [
       '1 matchLabels,omitempty map[string]string',
-      '2 matchExpressions,omitempty []LabelSelectorRequirement',
+      '2 matchExpressions,omitempty []LabelSelectorRequirement list=atomic',
     ],
-    LabelSelectorRequirement: ['1 key string', '2 operator string', '3 values,omitempty []string'],
-    FieldSelectorRequirement: ['1 key string', '2 operator string', '3 values,omitempty []string'],
+    LabelSelectorRequirement: ['1 key string', '2 operator string', '3 values,omitempty []string list=atomic'],
+    FieldSelectorRequirement: ['1 key string', '2 operator string', '3 values,omitempty []string list=atomic'],
   },
 };

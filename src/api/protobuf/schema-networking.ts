@@ -1,4 +1,4 @@
-// Message tables for k8s.io.api.networking.v1, k8s.io.api.policy.v1, k8s.io.api.scheduling.v1, k8s.io.api.coordination.v1, k8s.io.api.events.v1.
+// Message tables for k8s.io.api.networking.v1, k8s.io.api.discovery.v1, k8s.io.api.policy.v1, k8s.io.api.scheduling.v1, k8s.io.api.coordination.v1, k8s.io.api.events.v1.
 // Field numbers, JSON names (Go json tags), Go pointer-ness and field order as in upstream
 // types.go / generated.proto at v0.33.9 (checked: v0.32.9 differs only by fields added in 1.33).
 // Line syntax: see FieldLine in schema.ts.
@@ -19,8 +19,8 @@ export const NETWORKING_V1: PackageSchema = {
     IngressSpec: [
       '4 ingressClassName,omitempty *string',
       '1 defaultBackend,omitempty *IngressBackend',
-      '2 tls,omitempty []IngressTLS',
-      '3 rules,omitempty []IngressRule',
+      '2 tls,omitempty []IngressTLS list=atomic',
+      '3 rules,omitempty []IngressRule list=atomic',
     ],
     IngressStatus: ['1 loadBalancer,omitempty IngressLoadBalancerStatus'],
     IngressClassSpec: [
@@ -29,17 +29,17 @@ export const NETWORKING_V1: PackageSchema = {
     ],
     NetworkPolicySpec: [
       '1 podSelector meta.LabelSelector',
-      '2 ingress,omitempty []NetworkPolicyIngressRule',
-      '3 egress,omitempty []NetworkPolicyEgressRule',
-      '4 policyTypes,omitempty []string',
+      '2 ingress,omitempty []NetworkPolicyIngressRule list=atomic',
+      '3 egress,omitempty []NetworkPolicyEgressRule list=atomic',
+      '4 policyTypes,omitempty []string list=atomic',
     ],
     IngressBackend: [
       '4 service,omitempty *IngressServiceBackend',
       '3 resource,omitempty *core.TypedLocalObjectReference',
     ],
-    IngressTLS: ['1 hosts,omitempty []string', '2 secretName,omitempty string'],
+    IngressTLS: ['1 hosts,omitempty []string list=atomic', '2 secretName,omitempty string'],
     IngressRule: ['1 host,omitempty string', '2 ,inline IngressRuleValue'],
-    IngressLoadBalancerStatus: ['1 ingress,omitempty []IngressLoadBalancerIngress'],
+    IngressLoadBalancerStatus: ['1 ingress,omitempty []IngressLoadBalancerIngress list=atomic'],
     IngressClassParametersReference: [
       '1 apiGroup,omitempty *string',
       '2 kind string',
@@ -48,16 +48,16 @@ export const NETWORKING_V1: PackageSchema = {
       '5 namespace,omitempty *string',
     ],
     NetworkPolicyIngressRule: [
-      '1 ports,omitempty []NetworkPolicyPort',
-      '2 from,omitempty []NetworkPolicyPeer',
+      '1 ports,omitempty []NetworkPolicyPort list=atomic',
+      '2 from,omitempty []NetworkPolicyPeer list=atomic',
     ],
-    NetworkPolicyEgressRule: ['1 ports,omitempty []NetworkPolicyPort', '2 to,omitempty []NetworkPolicyPeer'],
+    NetworkPolicyEgressRule: ['1 ports,omitempty []NetworkPolicyPort list=atomic', '2 to,omitempty []NetworkPolicyPeer list=atomic'],
     IngressServiceBackend: ['1 name string', '2 port,omitempty ServiceBackendPort'],
     IngressRuleValue: ['1 http,omitempty *HTTPIngressRuleValue'],
     IngressLoadBalancerIngress: [
       '1 ip,omitempty string',
       '2 hostname,omitempty string',
-      '4 ports,omitempty []IngressPortStatus',
+      '4 ports,omitempty []IngressPortStatus list=atomic',
     ],
     NetworkPolicyPort: [
       '1 protocol,omitempty *string',
@@ -70,10 +70,44 @@ export const NETWORKING_V1: PackageSchema = {
       '3 ipBlock,omitempty *IPBlock',
     ],
     ServiceBackendPort: ['1 name,omitempty string', '2 number,omitempty int32'],
-    HTTPIngressRuleValue: ['1 paths []HTTPIngressPath'],
+    HTTPIngressRuleValue: ['1 paths []HTTPIngressPath list=atomic'],
     IngressPortStatus: ['1 port int32', '2 protocol string', '3 error,omitempty *string'],
-    IPBlock: ['1 cidr string', '2 except,omitempty []string'],
+    IPBlock: ['1 cidr string', '2 except,omitempty []string list=atomic'],
     HTTPIngressPath: ['1 path,omitempty string', '3 pathType *string', '2 backend IngressBackend'],
+  },
+};
+
+/** k8s.io.api.discovery.v1 (k8s.io/api discovery/v1). */
+export const DISCOVERY_V1: PackageSchema = {
+  alias: 'discovery',
+  package: 'k8s.io.api.discovery.v1',
+  messages: {
+    EndpointSlice: [
+      '1 metadata,omitempty meta.ObjectMeta',
+      '4 addressType string',
+      '2 endpoints []Endpoint list=atomic',
+      '3 ports []EndpointPort list=atomic',
+    ],
+    Endpoint: [
+      '1 addresses []string list=set',
+      '2 conditions,omitempty EndpointConditions',
+      '3 hostname,omitempty *string',
+      '4 targetRef,omitempty *core.ObjectReference',
+      '5 deprecatedTopology,omitempty map[string]string',
+      '6 nodeName,omitempty *string',
+      '7 zone,omitempty *string',
+      '8 hints,omitempty *EndpointHints',
+    ],
+    EndpointPort: [
+      '1 name,omitempty *string',
+      '2 protocol,omitempty *string',
+      '3 port,omitempty *int32',
+      '4 appProtocol,omitempty *string',
+    ],
+    EndpointConditions: ['1 ready,omitempty *bool', '2 serving,omitempty *bool', '3 terminating,omitempty *bool'],
+    EndpointHints: ['1 forZones,omitempty []ForZone list=atomic', '2 forNodes,omitempty []ForNode list=atomic'],
+    ForZone: ['1 name string'],
+    ForNode: ['1 name string'],
   },
 };
 
@@ -90,7 +124,7 @@ export const POLICY_V1: PackageSchema = {
     Eviction: ['1 metadata,omitempty meta.ObjectMeta', '2 deleteOptions,omitempty *meta.DeleteOptions'],
     PodDisruptionBudgetSpec: [
       '1 minAvailable,omitempty *intstr.IntOrString',
-      '2 selector,omitempty *meta.LabelSelector',
+      '2 selector,omitempty *meta.LabelSelector patch=replace',
       '3 maxUnavailable,omitempty *intstr.IntOrString',
       '4 unhealthyPodEvictionPolicy,omitempty *string',
     ],
@@ -101,7 +135,7 @@ export const POLICY_V1: PackageSchema = {
       '4 currentHealthy int32',
       '5 desiredHealthy int32',
       '6 expectedPods int32',
-      '7 conditions,omitempty []meta.Condition',
+      '7 conditions,omitempty []meta.Condition patch=merge(type) list=map(type)',
     ],
   },
 };

@@ -16,6 +16,14 @@
  * - A message given as `'[]string'` is a Go named string slice that protobuf
  *   wraps as `{ repeated string items = 1 }` (e.g. `ExtraValue`): JSON has the array.
  *
+ * After the type, a field may carry the API type's patch facts, which the
+ * strategic merge patch, server-side apply and the OpenAPI documents read:
+ * - `patch=<strategy>` or `patch=<strategy>(<mergeKey>)`: the Go `patchStrategy`
+ *   tag (`merge`, `retainKeys`, `merge,retainKeys`, `replace`) and, for a list
+ *   of objects, its `patchMergeKey`.
+ * - `list=atomic`, `list=set` or `list=map(<key>,...)`: the `+listType` marker
+ *   and, for a map list, its `+listMapKey`s.
+ *
  * Special types (their JSON is not their message's fields):
  * `meta.Time` (RFC 3339, seconds), `meta.MicroTime` (RFC 3339, microseconds),
  * `meta.Duration` (Go duration string), `meta.FieldsV1` (embedded JSON),
@@ -25,7 +33,8 @@
 import { META_V1 } from './schema-meta.js';
 import { CORE_V1 } from './schema-core.js';
 import { APPS_V1, AUTOSCALING_V1, AUTOSCALING_V2, BATCH_V1 } from './schema-apps.js';
-import { COORDINATION_V1, EVENTS_V1, NETWORKING_V1, POLICY_V1, SCHEDULING_V1 } from './schema-networking.js';
+import { COORDINATION_V1, DISCOVERY_V1, EVENTS_V1, NETWORKING_V1, POLICY_V1, SCHEDULING_V1 } from './schema-networking.js';
+import { STORAGE_V1 } from './schema-storage.js';
 import {
   AUTHENTICATION_V1,
   AUTHENTICATION_V1ALPHA1,
@@ -58,6 +67,9 @@ export interface MapDescriptor {
   valueMessage?: string;
 }
 
+export type PatchStrategy = 'merge' | 'retainKeys' | 'merge,retainKeys' | 'replace';
+export type ListType = { type: 'atomic' | 'set' } | { type: 'map'; keys: readonly string[] };
+
 export interface FieldDescriptor {
   number: number;
   /** The JSON name ('' for an inline field). */
@@ -73,6 +85,10 @@ export interface FieldDescriptor {
   omitEmpty?: boolean;
   /** The json tag is `,inline`: the message's fields are written into the parent object. */
   inline?: boolean;
+  /** Strategic merge patch: the Go `patchStrategy` and, for a list of objects merged element by element, `patchMergeKey`. */
+  patch?: { strategy: PatchStrategy; mergeKey?: string };
+  /** The `+listType` (and `+listMapKey`s) of a list, as server-side apply and OpenAPI know it. */
+  list?: ListType;
 }
 
 export interface MessageDescriptor {
@@ -109,7 +125,24 @@ const SPECIALS: Readonly<Record<string, SpecialType>> = {
   'runtime.RawExtension': 'rawExtension',
 };
 
-const LINE = /^(\d+) ([A-Za-z0-9_]*)(,omitempty|,inline)? (\*)?(\[\]|map\[string\])?([A-Za-z0-9_.]+)$/;
+const LINE =
+  /^(\d+) ([A-Za-z0-9_]*)(,omitempty|,inline)? (\*)?(\[\]|map\[string\])?([A-Za-z0-9_.]+)(?: patch=(merge|retainKeys|merge,retainKeys|replace)(?:\((\w+)\))?)?(?: list=(atomic|set|map)(?:\(([\w,]+)\))?)?$/;
+
+/** The patch facts of a field line (see the module comment); throws Error where they do not fit the field. */
+function patchFacts(f: FieldDescriptor, m: RegExpExecArray, line: string, name: string): void {
+  const [strategy, mergeKey, listType, mapKeys] = [m[7], m[8], m[9], m[10]];
+  const bad = (why: string): Error => new Error(`protobuf schema: field line '${line}' in ${name}: ${why}`);
+  if (strategy) f.patch = { strategy: strategy as PatchStrategy, ...(mergeKey ? { mergeKey } : {}) };
+  if ((mergeKey || listType === 'map') && !(f.repeated && f.message)) throw bad('merge and map-list keys need a list of messages');
+  if (listType && !f.repeated) throw bad('a list type needs a list');
+  if ((listType === 'map') !== Boolean(mapKeys)) throw bad('list=map, and only it, names its keys');
+  if (listType) f.list = listType === 'map' ? { type: 'map', keys: mapKeys!.split(',') } : { type: listType as 'atomic' | 'set' };
+}
+
+/** Whether a message's JSON has the field, an embedded (inline) struct's included. */
+function hasJsonField(schema: Schema, message: string, name: string): boolean {
+  return schema[message]!.order.some((f) => f.name === name || (f.inline && hasJsonField(schema, f.message!, name)));
+}
 
 /** Builds descriptors from package tables; throws Error for a bad line or a reference to a missing message. */
 export function compileSchema(packages: readonly PackageSchema[]): Schema {
@@ -175,6 +208,7 @@ export function compileSchema(packages: readonly PackageSchema[]): Schema {
         if (ptr) f.pointer = true;
         if (tagOpt === ',omitempty') f.omitEmpty = true;
         if (inline) f.inline = true;
+        patchFacts(f, m, line, name);
         desc.fields[number] = f;
         desc.order.push(f);
       }
@@ -185,6 +219,10 @@ export function compileSchema(packages: readonly PackageSchema[]): Schema {
     for (const f of desc.order) {
       const ref = f.message ?? f.map?.valueMessage;
       if (ref && !schema[ref]) throw new Error(`protobuf schema: ${desc.name} field ${f.number} refers to missing message ${ref}`);
+      // Merge and map-list keys are fields of the element message.
+      for (const key of [f.patch?.mergeKey, ...(f.list?.type === 'map' ? f.list.keys : [])]) {
+        if (key && !hasJsonField(schema, f.message!, key)) throw new Error(`protobuf schema: ${desc.name} field ${f.number}: ${f.message} has no key field ${key}`);
+      }
     }
   }
   return schema;
@@ -198,10 +236,12 @@ export const PACKAGES: readonly PackageSchema[] = [
   AUTOSCALING_V1,
   AUTOSCALING_V2,
   NETWORKING_V1,
+  DISCOVERY_V1,
   POLICY_V1,
   SCHEDULING_V1,
   COORDINATION_V1,
   EVENTS_V1,
+  STORAGE_V1,
   RBAC_V1,
   AUTHENTICATION_V1,
   AUTHENTICATION_V1BETA1,
@@ -224,6 +264,7 @@ const KIND_ROWS: readonly (readonly [string, string, string])[] = [
   ['v1', 'Pod', 'core.Pod'],
   ['v1', 'PodTemplate', 'core.PodTemplate'],
   ['v1', 'ReplicationController', 'core.ReplicationController'],
+  ['v1', 'PersistentVolume', 'core.PersistentVolume'],
   ['v1', 'PersistentVolumeClaim', 'core.PersistentVolumeClaim'],
   ['v1', 'Endpoints', 'core.Endpoints'],
   ['v1', 'Node', 'core.Node'],
@@ -233,6 +274,7 @@ const KIND_ROWS: readonly (readonly [string, string, string])[] = [
   ['apps/v1', 'DaemonSet', 'apps.DaemonSet'],
   ['apps/v1', 'StatefulSet', 'apps.StatefulSet'],
   ['apps/v1', 'ReplicaSet', 'apps.ReplicaSet'],
+  ['apps/v1', 'ControllerRevision', 'apps.ControllerRevision'],
   ['batch/v1', 'Job', 'batch.Job'],
   ['batch/v1', 'CronJob', 'batch.CronJob'],
   ['autoscaling/v1', 'HorizontalPodAutoscaler', 'autoscaling.HorizontalPodAutoscaler'],
@@ -241,10 +283,12 @@ const KIND_ROWS: readonly (readonly [string, string, string])[] = [
   ['networking.k8s.io/v1', 'Ingress', 'networking.Ingress'],
   ['networking.k8s.io/v1', 'IngressClass', 'networking.IngressClass'],
   ['networking.k8s.io/v1', 'NetworkPolicy', 'networking.NetworkPolicy'],
+  ['discovery.k8s.io/v1', 'EndpointSlice', 'discovery.EndpointSlice'],
   ['policy/v1', 'PodDisruptionBudget', 'policy.PodDisruptionBudget'],
   ['policy/v1', 'Eviction', 'policy.Eviction'],
   ['scheduling.k8s.io/v1', 'PriorityClass', 'scheduling.PriorityClass'],
   ['coordination.k8s.io/v1', 'Lease', 'coordination.Lease'],
+  ['storage.k8s.io/v1', 'StorageClass', 'storage.StorageClass'],
   ['events.k8s.io/v1', 'Event', 'events.Event'],
   ['rbac.authorization.k8s.io/v1', 'Role', 'rbac.Role'],
   ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'rbac.RoleBinding'],

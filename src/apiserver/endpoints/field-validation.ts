@@ -5,11 +5,11 @@
  * the unstructured converter), with its wording, paths and order.
  */
 import { badRequest, invalid, StatusError } from '../../api/status.js';
-import { KINDS, type MessageDescriptor, type FieldDescriptor } from '../../api/protobuf/schema.js';
+import type { MessageDescriptor, FieldDescriptor } from '../../api/protobuf/schema.js';
 import { PROTOBUF_CONTENT_TYPE } from '../../api/protobuf/media-type.js';
 import type { Schema } from '../../registry/structural-schema.js';
 import type { CustomResourceFacts, KubeObject } from '../../registry/types.js';
-import { GVKS_BY_MESSAGE, jsonFields, TYPES, type GroupVersionKind } from '../openapi/type-tables.js';
+import { GVKS_BY_MESSAGE, jsonFields, messageOfKind, TYPES, type GroupVersionKind } from '../openapi/type-tables.js';
 import { mediaType } from './body.js';
 
 export type FieldValidationDirective = 'Strict' | 'Warn' | 'Ignore';
@@ -50,8 +50,8 @@ function fieldsOf(shape: { message: MessageDescriptor } | { fields: ReadonlyMap<
 
 /** A kind without protobuf tables is unchecked for unknown fields. */
 function shapeOfKind(apiVersion: string, kind: string): Shape {
-  const message = KINDS.get(`${apiVersion} ${kind}`);
-  return message ? { message: TYPES[message]! } : 'untyped';
+  const message = messageOfKind(apiVersion, kind);
+  return message ? { message } : 'untyped';
 }
 
 const OBJECT_META = 'k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta';

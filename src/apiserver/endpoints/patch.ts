@@ -1,5 +1,6 @@
 import { badRequest, failureStatus, StatusError } from '../../api/status.js';
 import type { KubeObject } from '../../registry/types.js';
+import { messageOfKind } from '../openapi/type-tables.js';
 import { mediaType, parseJson, unsupportedMediaType } from './body.js';
 import { strategicMergePatch, type Json } from './strategic-merge.js';
 
@@ -123,11 +124,11 @@ export function decodePatch(body: Buffer | undefined, contentType: string | unde
   return { type, patch: parseJson(body ?? Buffer.alloc(0)) as Json };
 }
 
-/** Applies a decoded patch to the current object. */
+/** Applies a decoded patch to the current object (a strategic merge with the strategies of its kind's message). */
 export function applyPatch(current: KubeObject, { type, patch }: Patch): KubeObject {
   const doc = current as unknown as Json;
-  const result =
-    type === 'application/json-patch+json' ? jsonPatch(doc, patch) : type === 'application/merge-patch+json' ? mergePatch(doc, patch) : strategicMergePatch(doc, patch);
+  const smp = (): Json => strategicMergePatch(doc, patch, messageOfKind(current.apiVersion ?? '', current.kind ?? ''));
+  const result = type === 'application/json-patch+json' ? jsonPatch(doc, patch) : type === 'application/merge-patch+json' ? mergePatch(doc, patch) : smp();
   if (!isObject(result)) throw new StatusError(badRequest('the patch did not produce an object'));
   return result as KubeObject;
 }

@@ -1,15 +1,14 @@
 /**
  * The schema server-side apply walks objects with, built from the protobuf
- * message tables and the list facts (openapi/type-facts.ts,
- * api/patch-strategy.ts): structs (granular unless atomic), granular maps,
+ * message tables (with their list types and patch strategies) and the atomic
+ * structs of openapi/type-facts.ts: structs (granular unless atomic), granular maps,
  * and lists that are atomic, sets, or maps keyed by some of their items'
  * fields. A kind without a message gets upstream's "deduced" schema: maps
  * granular, lists atomic.
  */
-import { LIST_MERGE_KEYS, MERGED_PRIMITIVE_LISTS } from '../../api/patch-strategy.js';
-import type { FieldDescriptor, MessageDescriptor } from '../../api/protobuf/schema.js';
-import { ATOMIC_STRUCTS, LIST_TYPES } from '../openapi/type-facts.js';
-import { factsKey, GVKS_BY_MESSAGE, jsonFields, TYPES } from '../openapi/type-tables.js';
+import type { FieldDescriptor, ListType, MessageDescriptor } from '../../api/protobuf/schema.js';
+import { ATOMIC_STRUCTS } from '../openapi/type-facts.js';
+import { factsKey, jsonFields, messageOfKind, TYPES } from '../openapi/type-tables.js';
 import type { Json, PathElement } from './fieldpath.js';
 
 export type TypeNode =
@@ -43,35 +42,31 @@ function valueNode(type: FieldDescriptor['type'], message: string | undefined): 
   return TYPES[message!]!.stringList ? ATOMIC_LIST : structOf(message!);
 }
 
-function listNode(owner: MessageDescriptor, field: FieldDescriptor): TypeNode {
+/**
+ * A list's declared type; without one, a merge patch strategy makes it a map
+ * keyed by its merge key (a set, for primitives), as upstream converts the
+ * OpenAPI extensions; any other list is atomic.
+ */
+function listNode(field: FieldDescriptor): TypeNode {
   const item = valueNode(field.type, field.message);
-  const declared = LIST_TYPES[`${factsKey(owner.name)}.${field.name}`];
+  const merged = field.patch?.strategy.split(',').includes('merge');
+  const mergeKey = field.patch?.mergeKey;
+  const declared: ListType | undefined = field.list ?? (merged ? (mergeKey ? { type: 'map', keys: [mergeKey] } : { type: 'set' }) : undefined);
   if (declared?.type === 'set') return { kind: 'list', type: 'set', item };
   if (declared?.type === 'map') return { kind: 'list', type: 'map', keys: declared.keys, item, itemMessage: field.message! };
-  if (item.kind === 'struct') {
-    // A patch merge key makes a map list, when the items have that field (ports: containerPort or port).
-    const names = new Set(jsonFields(item.message).map((f) => f.name));
-    const key = LIST_MERGE_KEYS[field.name]?.find((k) => names.has(k));
-    if (key) return { kind: 'list', type: 'map', keys: [key], item, itemMessage: field.message! };
-  } else if (MERGED_PRIMITIVE_LISTS.has(field.name)) return { kind: 'list', type: 'set', item };
   return ATOMIC_LIST;
 }
 
-function fieldNode(owner: MessageDescriptor, field: FieldDescriptor): TypeNode {
-  if (field.repeated) return listNode(owner, field);
+function fieldNode(field: FieldDescriptor): TypeNode {
+  if (field.repeated) return listNode(field);
   if (field.type === 'map') return { kind: 'map', value: valueNode(field.map!.value, field.map!.valueMessage) };
   return valueNode(field.type, field.message);
 }
 
 /** The schema of a kind's objects; deduced when no built-in message serves it. */
 export function rootNode(apiVersion: string, kind: string): TypeNode {
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = apiVersion.slice(slash + 1);
-  for (const [message, gvks] of GVKS_BY_MESSAGE) {
-    if (gvks.some((g) => g.group === group && g.version === version && g.kind === kind)) return structOf(message);
-  }
-  return DEDUCED;
+  const message = messageOfKind(apiVersion, kind);
+  return message ? structOf(message.name) : DEDUCED;
 }
 
 /** The named fields of a struct (apiVersion and kind included: TypeMeta is not in the tables). */
@@ -83,7 +78,7 @@ export function structFields(message: MessageDescriptor): Map<string, FieldDescr
 export function childNode(node: TypeNode, element: PathElement): TypeNode {
   if (node.kind === 'struct' && 'field' in element) {
     const field = structFields(node.message).get(element.field);
-    return field ? fieldNode(node.message, field) : element.field === 'apiVersion' || element.field === 'kind' ? SCALAR : DEDUCED;
+    return field ? fieldNode(field) : element.field === 'apiVersion' || element.field === 'kind' ? SCALAR : DEDUCED;
   }
   if (node.kind === 'map') return node.value;
   if (node.kind === 'list' && node.type !== 'atomic') return node.item;

@@ -1,15 +1,15 @@
 /**
  * OpenAPI schemas of the built-in types, derived from the protobuf message
- * tables (field names, JSON names, Go types) plus type-facts.ts, and named
+ * tables (field names, JSON names, Go types, list types and patch
+ * strategies) plus type-facts.ts, and named
  * as upstream names them (`io.k8s.api.core.v1.PodSpec`). The swagger 2.0 and
  * OpenAPI 3.0 documents share them; only references and two special types
  * are written differently.
  */
-import { LIST_MERGE_KEYS, MERGED_PRIMITIVE_LISTS } from '../../api/patch-strategy.js';
 import { KINDS, type FieldDescriptor } from '../../api/protobuf/schema.js';
 import type { ResourceType } from '../../registry/index.js';
 import type { Schema } from '../../registry/structural-schema.js';
-import { ATOMIC_STRUCTS, COMMON_FIELDS, DESCRIPTIONS, ENUMS, LIST_TYPES, REQUIRED } from './type-facts.js';
+import { ATOMIC_STRUCTS, COMMON_FIELDS, DESCRIPTIONS, ENUMS, REQUIRED } from './type-facts.js';
 import { definitionName, factsKey, GVKS_BY_MESSAGE, jsonFields, TYPES, type GroupVersionKind } from './type-tables.js';
 import { META, SCALARS, SPECIAL_NAMES, specialSchema, type JsonSchema, type OpenApiVersion, type Special } from './value-types.js';
 
@@ -69,10 +69,11 @@ function messageSchema(message: string, version: OpenApiVersion): JsonSchema {
       ...(DESCRIPTIONS[facts] ? { description: DESCRIPTIONS[facts] } : {}),
       ...(f.name === 'metadata' && f.message === OBJECT_META ? { description: COMMON_FIELDS.metadata } : {}),
       ...(ENUMS[facts] ? { enum: ENUMS[facts] } : {}),
+      ...patchExtensions(f),
     };
     let schema: JsonSchema;
     if (f.map) schema = { additionalProperties: valueSchema(version, f.map.value, f.map.valueMessage), type: 'object', ...extra };
-    else if (f.repeated) schema = { items: valueSchema(version, f.type, f.message), type: 'array', ...listExtensions(f, facts), ...extra };
+    else if (f.repeated) schema = { items: valueSchema(version, f.type, f.message), type: 'array', ...extra };
     else {
       const target = referenceOf(f.type, f.message);
       schema = target ? reference(version, target, extra) : { ...valueSchema(version, f.type, f.message), ...extra };
@@ -186,20 +187,13 @@ export function typeCatalog(resources: readonly ResourceType[]): TypeCatalog {
   };
 }
 
-/** The strategic-merge and list-type extensions of a list field. */
-function listExtensions(f: FieldDescriptor, facts: string): JsonSchema {
+/** A field's list type and patch strategy (from the message tables), as upstream's documents publish them. */
+function patchExtensions(f: FieldDescriptor): JsonSchema {
   const out: JsonSchema = {};
-  const listType = LIST_TYPES[facts];
-  if (listType) {
-    if (listType.type === 'map') out['x-kubernetes-list-map-keys'] = listType.keys;
-    out['x-kubernetes-list-type'] = listType.type;
-  }
-  const element = f.type === 'message' ? TYPES[f.message!]! : undefined;
-  if (element && !element.stringList) {
-    const names = new Set(jsonFields(element).map((e) => e.name));
-    const key = LIST_MERGE_KEYS[f.name]?.find((k) => names.has(k));
-    if (key) Object.assign(out, { 'x-kubernetes-patch-merge-key': key, 'x-kubernetes-patch-strategy': 'merge' });
-  } else if (MERGED_PRIMITIVE_LISTS.has(f.name)) out['x-kubernetes-patch-strategy'] = 'merge';
+  if (f.list?.type === 'map') out['x-kubernetes-list-map-keys'] = f.list.keys;
+  if (f.list) out['x-kubernetes-list-type'] = f.list.type;
+  if (f.patch?.mergeKey) out['x-kubernetes-patch-merge-key'] = f.patch.mergeKey;
+  if (f.patch) out['x-kubernetes-patch-strategy'] = f.patch.strategy;
   return out;
 }
 

@@ -1,9 +1,9 @@
 /**
  * What the OpenAPI documents say about the built-in types beyond their
- * fields (which come from the protobuf tables): required fields, enums,
- * list and map types, and a few descriptions. Field names, required lists,
- * enums and list keys are upstream's facts (k8s.io/api at 1.33); the
- * descriptions are our own words.
+ * fields (which come from the protobuf tables, with their list types and
+ * patch strategies): required fields, enums, atomic structs, and a few
+ * descriptions. Field names, required lists and enums are upstream's facts
+ * (k8s.io/api at 1.33); the descriptions are our own words.
  *
  * Keys name the definition as the protobuf tables do (`alias.Message`, with
  * `meta` also for the messages of openapi/meta-types.ts), with `.field` for a
@@ -106,20 +106,6 @@ export const ENUMS: Readonly<Record<string, readonly string[]>> = {
   'core.Toleration.effect': ['NoExecute', 'NoSchedule', 'PreferNoSchedule'],
   'core.Toleration.operator': ['Equal', 'Exists'],
   'apps.DeploymentStrategy.type': ['Recreate', 'RollingUpdate'],
-};
-
-/**
- * `x-kubernetes-list-type` (and `x-kubernetes-list-map-keys` for a map list)
- * where upstream declares them on a merged list.
- */
-export const LIST_TYPES: Readonly<Record<string, { type: 'map'; keys: readonly string[] } | { type: 'set' }>> = {
-  'meta.ObjectMeta.finalizers': { type: 'set' },
-  'meta.ObjectMeta.ownerReferences': { type: 'map', keys: ['uid'] },
-  'core.Container.ports': { type: 'map', keys: ['containerPort', 'protocol'] },
-  'core.EphemeralContainer.ports': { type: 'map', keys: ['containerPort', 'protocol'] },
-  'core.PodSpec.topologySpreadConstraints': { type: 'map', keys: ['topologyKey', 'whenUnsatisfiable'] },
-  'core.ServiceSpec.ports': { type: 'map', keys: ['port', 'protocol'] },
-  'apps.DaemonSetStatus.conditions': { type: 'map', keys: ['type'] },
 };
 
 /** Structs replaced whole by server-side apply (`x-kubernetes-map-type: atomic`). */

@@ -7,7 +7,7 @@
  */
 import { compileSchema, KINDS, PACKAGES, type FieldDescriptor, type MessageDescriptor } from '../../api/protobuf/schema.js';
 import { META_V1_OPENAPI, META_V1_OPENAPI_KINDS } from './meta-types.js';
-import { ATOMIC_STRUCTS, DESCRIPTIONS, ENUMS, LIST_TYPES, REQUIRED } from './type-facts.js';
+import { ATOMIC_STRUCTS, DESCRIPTIONS, ENUMS, REQUIRED } from './type-facts.js';
 
 export interface GroupVersionKind {
   group: string;
@@ -24,6 +24,12 @@ export const factsKey = (message: string): string => {
   const dot = message.lastIndexOf('.');
   return `${ALIASES.get(message.slice(0, dot))}.${message.slice(dot + 1)}`;
 };
+
+/** The message of a kind's objects; undefined for a kind the tables do not describe (custom resources among them). */
+export function messageOfKind(apiVersion: string, kind: string): MessageDescriptor | undefined {
+  const message = KINDS.get(`${apiVersion} ${kind}`);
+  return message ? TYPES[message] : undefined;
+}
 
 /** Upstream's definition names reverse the Go import path: k8s.io/api/core/v1 is io.k8s.api.core.v1. */
 export const definitionName = (message: string): string => message.replace(/^k8s\.io\./, 'io.k8s.');
@@ -53,7 +59,7 @@ function kindsByMessage(): ReadonlyMap<string, GroupVersionKind[]> {
 /** Throws Error for a facts key that names no message or field, so that a typo cannot pass unnoticed. */
 function checkFacts(): void {
   const messages = new Map(Object.keys(TYPES).map((m) => [factsKey(m), TYPES[m]!]));
-  const fieldKeys = [...Object.keys(ENUMS), ...Object.keys(LIST_TYPES), ...Object.keys(DESCRIPTIONS).filter((k) => k.split('.').length === 3)];
+  const fieldKeys = [...Object.keys(ENUMS), ...Object.keys(DESCRIPTIONS).filter((k) => k.split('.').length === 3)];
   const messageKeys = [...Object.keys(REQUIRED), ...ATOMIC_STRUCTS, ...Object.keys(DESCRIPTIONS).filter((k) => k.split('.').length === 2)];
   for (const key of messageKeys) if (!messages.has(key)) throw new Error(`openapi type facts: no message ${key}`);
   for (const [key, fields] of Object.entries(REQUIRED)) {

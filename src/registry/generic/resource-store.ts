@@ -16,6 +16,7 @@ import {
 } from '../../api/status.js';
 import { CompactedError, FutureRevisionError, type KeyValue, type WatchEvent } from '../../store/types.js';
 import type { Store } from '../../store/index.js';
+import { refusedWhileTerminating } from '../custom-resource.js';
 import { validateName } from '../names.js';
 import type { Registry } from '../index.js';
 import type { DefaultingContext, FieldError, KubeObject, ResourceType } from '../types.js';
@@ -63,8 +64,11 @@ export interface DeleteResult {
   deleted: boolean;
 }
 
-/** The subresources an update may address: `status`, and `finalize` (a namespace's spec.finalizers). */
-export type UpdateSubresource = 'status' | 'finalize';
+/**
+ * The subresources an update may address: `status`, `finalize` (a namespace's spec.finalizers) and
+ * `binding` (a pod's spec.nodeName and its PodScheduled condition, in one write).
+ */
+export type UpdateSubresource = 'status' | 'finalize' | 'binding';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -307,6 +311,14 @@ export class ResourceStore {
     }
   }
 
+  /** A custom resource is created only while its CustomResourceDefinition is not terminating (checked before admission, as upstream). */
+  private checkDefinition(rt: ResourceType): void {
+    const crdType = rt.custom && this.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+    const kv = crdType && this.current(crdType, '', rt.custom!.crd);
+    const refusal = kv && refusedWhileTerminating(rt, this.decode(kv));
+    if (refusal) throw new StatusError(refusal);
+  }
+
   /** NamespaceLifecycle admission: content is created only in an existing namespace that is not terminating. */
   private checkNamespace(rt: ResourceType, namespace: string, name: string): void {
     if (!rt.namespaced) return;
@@ -365,6 +377,7 @@ export class ResourceStore {
     this.checkIdentity(rt, namespace, object);
     const meta = metaOf(object);
     if (meta.resourceVersion) throw new StatusError(internalError('resourceVersion should not be set on objects to be created'));
+    this.checkDefinition(rt);
     this.checkNamespace(rt, namespace, meta.name ?? '');
     const generated = !meta.name && !!meta.generateName;
     for (let attempt = 0; ; attempt++) {
@@ -375,8 +388,9 @@ export class ResourceStore {
       delete meta.deletionGracePeriodSeconds;
       if (rt.tracksGeneration) meta.generation = 1;
       else delete meta.generation;
-      // Status is the system's to write: a create starts from the kind's initial status.
-      if (rt.subresources.includes('status')) delete object.status;
+      // Status is the system's to write: a create starts from the kind's initial status. Nodes are
+      // the exception upstream: a kubelet registers its Node with its status.
+      if (rt.subresources.includes('status') && !(rt.group === '' && rt.plural === 'nodes')) delete object.status;
       rt.defaults?.(object, this.defaulting);
       this.validate(rt, object);
       options.admit?.(object);
@@ -450,7 +464,7 @@ export class ResourceStore {
   /** The object an update stores: system fields from the old object, status or spec per subresource, defaults, validation. */
   private prepareUpdate(rt: ResourceType, old: KubeObject, incoming: KubeObject, subresource?: UpdateSubresource): KubeObject {
     const next = subresource === 'status' ? { ...structuredClone(old), status: incoming.status } : incoming;
-    if (subresource !== 'status' && rt.subresources.includes('status')) {
+    if (subresource !== 'status' && subresource !== 'binding' && rt.subresources.includes('status')) {
       if (old.status === undefined) delete next.status;
       else next.status = structuredClone(old.status);
     }
