@@ -47,6 +47,8 @@ export interface Cluster {
   urls: Partial<Record<ServiceKey | 'containerd', string>>;
   /** The cluster CA certificate (PEM). */
   caCert: string;
+  /** The name of the Node the kubelet registered (the hostname, lowercased, or --hostname-override). */
+  nodeName: string;
   credentials: NodeCredentials;
   services: ServiceStatus[];
   status: NodeStatus;
@@ -123,6 +125,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   return {
     dataDir: node.layout.root,
     ports: node.ports,
+    nodeName: node.nodeName,
     urls,
     caCert,
     credentials: node.credentials,

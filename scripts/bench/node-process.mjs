@@ -20,7 +20,7 @@ export function startNode(dataDir, extraArgs = []) {
       out += c;
       if (!out.includes('microk8s-sim is running') || !/kube-apiserver\s+https:\/\/127\.0\.0\.1:(\d+)/.test(out)) return;
       const port = Number(/kube-apiserver\s+https:\/\/127\.0\.0\.1:(\d+)/.exec(out)[1]);
-      resolve({ child, port, ms: performance.now() - t0 });
+      resolve({ child, port, ms: performance.now() - t0, banner: out });
     });
     child.once('exit', (code) => reject(new Error(`node exited with ${code} before it was ready: ${err}`)));
   });

@@ -9,7 +9,8 @@ import type { Registry } from '../registry/index.js';
 import { entityTooLarge, MAX_REQUEST_BODY_BYTES } from './endpoints/body.js';
 import { registerResourceEndpoints } from './endpoints/resources.js';
 import type { RequestContext, RequestPipeline } from './filters/pipeline.js';
-import { handleWatchUpgrades } from './endpoints/watch-websocket.js';
+import { handleUpgrades } from './endpoints/upgrades.js';
+import type { KubeletClient } from './endpoints/kubelet-proxy.js';
 import { registerVersion } from './version.js';
 import { registerOpenApi } from './openapi/routes.js';
 import { registerServiceAccountIssuerDiscovery } from './service-account-issuer.js';
@@ -27,6 +28,8 @@ export interface ApiServerDeps {
   policy: PolicySource;
   /** host:port of the apiserver as the cluster reaches it. */
   serverAddress: () => string;
+  /** How the apiserver calls kubelets (logs, exec, attach, port-forward, node proxy). */
+  kubelet: KubeletClient;
 }
 
 /**
@@ -71,8 +74,9 @@ export function createApiServer(deps: ApiServerDeps): FastifyInstance {
     contextOf,
     serviceAccountTokens: deps.serviceAccountTokens,
     policy: deps.policy,
+    kubelet: deps.kubelet,
   });
   registerServiceAccountIssuerDiscovery(app, deps.serviceAccountTokens);
-  handleWatchUpgrades(app.server, { registry: deps.registry, store: deps.resources, pipeline: deps.pipeline });
+  handleUpgrades(app.server, { registry: deps.registry, store: deps.resources, pipeline: deps.pipeline, kubelet: deps.kubelet });
   return app;
 }

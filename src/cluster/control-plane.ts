@@ -4,7 +4,6 @@ import { runNamespaceController } from '../components/controllers/namespace.js';
 import { runServiceAccountController } from '../components/controllers/service-account.js';
 import { runClusterRoleAggregation } from '../components/controllers/clusterrole-aggregation.js';
 import { runCRDController } from '../components/controllers/crd-establishing.js';
-import { runPodTermination } from '../kubelet/pod-termination.js';
 import { createClusterIPAllocator, firstServiceIP, parseIpv4Cidr } from '../registry/generic/cluster-ip.js';
 import { ResourceStore } from '../registry/generic/resource-store.js';
 import { servedTypes, type RuntimeConfig } from '../registry/api-resource-config.js';
@@ -53,7 +52,6 @@ export async function openControlPlane(options: {
       stops.push(
         runNamespaceController(resources!, registry),
         runGarbageCollector(resources!, registry),
-        runPodTermination(resources!, registry),
         runServiceAccountController(resources!, registry),
         runClusterRoleAggregation(resources!, registry),
         runCRDController(resources!, registry),

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseEvictionHard, parseFeatureGates } from '../kubelet/documents/configz.js';
 import { servedTypes } from '../registry/api-resource-config.js';
 import { builtinResources } from '../registry/index.js';
 import { SimError } from '../sim-error.js';
@@ -44,7 +45,27 @@ export interface NodeConfig {
       uidHeaders: string[];
     };
   };
-  kubelet: TlsFiles & { clientCaFile: string; anonymousAuth: boolean; authorizationMode: string };
+  kubelet: TlsFiles & {
+    clientCaFile: string;
+    anonymousAuth: boolean;
+    authorizationMode: 'AlwaysAllow' | 'Webhook';
+    /** --authentication-token-webhook: bearer tokens checked with TokenReviews. */
+    authenticationTokenWebhook: boolean;
+    /** --kubeconfig: the kubelet's own credentials for the API server. */
+    kubeconfig: string;
+    /** --hostname-override: the Node's name (default: the hostname). */
+    hostnameOverride?: string;
+    /** --node-labels, as key=value pairs. */
+    nodeLabels: Record<string, string>;
+    /** --eviction-hard, as signal → quantity (`memory.available` → `100Mi`). */
+    evictionHard: Record<string, string>;
+    /** --feature-gates. */
+    featureGates: Record<string, boolean>;
+    containerRuntimeEndpoint: string;
+    rootDir: string;
+    /** --kubelet-client-certificate/--kubelet-client-key of the apiserver: how it calls kubelets. */
+    apiserverClient: TlsFiles;
+  };
   etcd: TlsFiles & { trustedCaFile: string; clientCertAuth: boolean };
   clusterAgent: TlsFiles;
   /** controller-manager and scheduler secure ports: MicroK8s 1.18 gives them no certificate flags. */
@@ -188,7 +209,19 @@ export async function readNodeConfig(layout: DataDirLayout, ports: PortPolicy): 
       keyFile: kubelet!.path('tls-private-key-file', join(kubeletCerts, 'kubelet.key')),
       clientCaFile: kubelet!.path('client-ca-file', cert('ca.crt')),
       anonymousAuth: kubelet!.bool('anonymous-auth', true),
-      authorizationMode: kubelet!.list('authorization-mode', ['AlwaysAllow'], ['AlwaysAllow', 'Webhook'])[0]!,
+      authorizationMode: kubelet!.list('authorization-mode', ['AlwaysAllow'], ['AlwaysAllow', 'Webhook'])[0] as 'AlwaysAllow' | 'Webhook',
+      authenticationTokenWebhook: kubelet!.bool('authentication-token-webhook', false),
+      kubeconfig: kubelet!.path('kubeconfig', join(layout.credentials, 'kubelet.config')),
+      ...(kubelet!.has('hostname-override') ? { hostnameOverride: kubelet!.string('hostname-override', '').toLowerCase() } : {}),
+      nodeLabels: kubelet!.keyValues('node-labels', () => undefined),
+      evictionHard: parseEvictionHard(kubelet!.string('eviction-hard', '')),
+      featureGates: parseFeatureGates(kubelet!.string('feature-gates', '')),
+      containerRuntimeEndpoint: kubelet!.path('container-runtime-endpoint', layout.containerdSocket),
+      rootDir: kubelet!.path('root-dir', '/var/lib/kubelet'),
+      apiserverClient: {
+        certFile: apiserver!.path('kubelet-client-certificate', serverTls.certFile),
+        keyFile: apiserver!.path('kubelet-client-key', serverTls.keyFile),
+      },
     },
     etcd: {
       certFile: etcd!.path('cert-file', serverTls.certFile),
@@ -203,4 +236,9 @@ export async function readNodeConfig(layout: DataDirLayout, ports: PortPolicy): 
     components: { ...serverTls, clientCaFile: cert('ca.crt') },
     containerd: { socket: containerd!.path('address', layout.containerdSocket), configFile: containerdConfig },
   };
+}
+
+/** The kubelet's Node name: --hostname-override, or the hostname. */
+export function nodeNameOf(config: NodeConfig, host: { hostname: string }): string {
+  return config.kubelet.hostnameOverride ?? host.hostname;
 }

@@ -17,7 +17,7 @@ import type { ControlPlane } from './control-plane.js';
 import type { Serving } from './listeners.js';
 import { acquireLock } from './lock.js';
 import { refreshOptInConfig } from './args/refresh-opt.js';
-import { ensureArgsFiles, readNodeConfig, type NodeConfig } from './node-config.js';
+import { ensureArgsFiles, nodeNameOf, readNodeConfig, type NodeConfig } from './node-config.js';
 import { SERVICES, type ServiceKey } from './services.js';
 
 /** The package root: certs-template/ lives there, as ${SNAP}/certs does in the snap. */
@@ -67,6 +67,8 @@ export interface RunningNode {
   stopped: Promise<void>;
   layout: DataDirLayout;
   host: HostInfo;
+  /** The kubelet's Node. */
+  nodeName: string;
   config: NodeConfig;
   credentials: NodeCredentials;
   services: ServiceStatus[];
@@ -117,6 +119,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     import('./apiserver-security.js'),
     import('../apiserver/service-account-lookup.js'),
     import('../apiserver/rbac-bootstrap.js'),
+    import('./node-agents.js'),
   ]);
   modules.catch(() => undefined);
   const layout = dataDirLayout(options.dataDir);
@@ -126,7 +129,9 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const sockets: string[] = [];
   let controlPlane: ControlPlane | undefined;
   let security: ApiserverSecurity | undefined;
+  let agents: { close(): void } | undefined;
   const closeAll = async (): Promise<void> => {
+    agents?.close();
     await Promise.all(opened.map((s) => s.close()));
     await Promise.all(sockets.map((path) => rm(path, { force: true })));
     security?.close();
@@ -152,8 +157,14 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     });
     for (const warning of credentials.warnings) process.emitWarning(warning);
 
-    const [{ createServers }, { openControlPlane }, { openApiserverSecurity }, { serviceAccountLookup }, { reconcileBootstrapPolicy, removeBootstrapPolicy }] =
-      await modules;
+    const [
+      { createServers },
+      { openControlPlane },
+      { openApiserverSecurity },
+      { serviceAccountLookup },
+      { reconcileBootstrapPolicy, removeBootstrapPolicy },
+      { startNodeAgents },
+    ] = await modules;
     controlPlane = await openControlPlane({
       ...(options.ephemeral ? {} : { storeDir: layout.store }),
       serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
@@ -168,7 +179,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     });
     const services: ServiceStatus[] = [];
     const urlOf = (key: ServiceKey): string => services.find((s) => s.key === key)?.url ?? '';
-    const servers = await createServers({ config, host, version, urlOf, controlPlane, security });
+    const kubeletSlot = {};
+    const servers = await createServers({ config, host, version, urlOf, controlPlane, security, kubelet: kubeletSlot });
     opened.push(...Object.values(servers.tcp), servers.containerd);
     const bound = SERVICES.filter((spec) => config.endpoints[spec.key]).map(async (spec) => {
       const endpoint = config.endpoints[spec.key]!;
@@ -202,6 +214,12 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       containerdSocket: config.containerd.socket,
     };
 
+    const rbacActive = (modes: readonly string[]): boolean => modes.includes('RBAC');
+    if (rbacActive(status.authorizationModes)) await reconcileBootstrapPolicy(controlPlane.resources, controlPlane.registry);
+    if (ports.apiserver && ports.kubelet) {
+      agents = await startNodeAgents({ layout, config, host, gitVersion: version.gitVersion, kubeletPort: ports.kubelet, slot: kubeletSlot });
+    }
+
     let resolveStopped!: () => void;
     const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
     let control: Server | undefined;
@@ -214,7 +232,6 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         await lock.release();
         resolveStopped();
       })());
-    const rbacActive = (modes: readonly string[]): boolean => modes.includes('RBAC');
     const reloadAuthorization = async (): Promise<NodeStatus> => {
       const fresh = await readNodeConfig(layout, { offset: options.portOffset ?? 0, ephemeral: options.ephemeralPorts ?? false });
       const before = status.authorizationModes;
@@ -225,7 +242,6 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       else if (rbacActive(before)) await removeBootstrapPolicy(controlPlane!.resources, controlPlane!.registry);
       return status;
     };
-    if (rbacActive(status.authorizationModes)) await reconcileBootstrapPolicy(controlPlane.resources, controlPlane.registry);
     // A reload applies the args and credential files again, as a restart of the apiserver would.
     const reload = async (): Promise<NodeStatus> => {
       await security!.credentialFiles.reload();
@@ -242,6 +258,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       stopped,
       layout,
       host,
+      nodeName: nodeNameOf(config, host),
       config,
       credentials: credentials.credentials,
       services,

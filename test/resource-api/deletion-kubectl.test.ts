@@ -25,7 +25,7 @@ async function ok(t: Test, kubectl: Kubectl, args: string[]): Promise<string> {
 }
 
 async function exercise(t: Test, kubectl: Kubectl, ns: string): Promise<void> {
-  const chain = (name: string) => createChain(api, ns, name, { nodeName: 'node-1' });
+  const chain = (name: string) => createChain(api, ns, name, { nodeName: cluster.nodeName });
 
   await t.test('--cascade=foreground: everything is gone when kubectl returns', async (t) => {
     await chain('fg');

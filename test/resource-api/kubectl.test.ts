@@ -122,11 +122,14 @@ rules:
 `;
 }
 
+const UNSERVED_SCHEDULER = 'example.com/none';
+
+/** A pod no scheduler serves: it stays Pending and unbound, so no kubelet writes to it. */
 const pod = (name: string, labels: Record<string, string> = {}): Json => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name, labels },
-  spec: { containers: [{ name: 'c', image: 'nginx' }] },
+  spec: { containers: [{ name: 'c', image: 'nginx' }], schedulerName: UNSERVED_SCHEDULER },
 });
 
 async function exercise(t: Test, kubectl: Kubectl, minor: number): Promise<void> {
@@ -272,8 +275,9 @@ async function exercise(t: Test, kubectl: Kubectl, minor: number): Promise<void>
   });
 
   await t.test('field selectors on pods: status.phase', async (t) => {
-    t.match(await ok(t, kubectl, [...n, 'run', 'pend-1', '--image=nginx']), 'pod/pend-1 created');
-    await ok(t, kubectl, [...n, 'run', 'pend-2', '--image=nginx']);
+    const unscheduled = `--overrides={"spec":{"schedulerName":"${UNSERVED_SCHEDULER}"}}`;
+    t.match(await ok(t, kubectl, [...n, 'run', 'pend-1', '--image=nginx', unscheduled]), 'pod/pend-1 created');
+    await ok(t, kubectl, [...n, 'run', 'pend-2', '--image=nginx', unscheduled]);
     const podsPath = `/api/v1/namespaces/${ns}/pods`;
     await api.expect(201, 'POST', podsPath, pod('running-1'));
     const current = await api.expect(200, 'GET', `${podsPath}/running-1`);
@@ -282,7 +286,7 @@ async function exercise(t: Test, kubectl: Kubectl, minor: number): Promise<void>
     t.equal(updated.status?.phase, 'Running', 'the status update set the phase');
 
     const pending = await ok(t, kubectl, [...n, 'get', 'pods', '--field-selector', 'status.phase=Pending', '-o', 'name']);
-    t.same(pending.trim().split('\n').sort(), ['pod/pend-1', 'pod/pend-2'], 'the Pending pods (no kubelet: new pods stay Pending)');
+    t.same(pending.trim().split('\n').sort(), ['pod/pend-1', 'pod/pend-2'], 'the Pending pods (no scheduler binds them)');
     const running = await ok(t, kubectl, [...n, 'get', 'pods', '--field-selector', 'status.phase=Running']);
     t.match(running, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nrunning-1\s+0\/1\s+Running\s+0\s+\S+\n$/, 'the Running pod');
     const notPending = await ok(t, kubectl, [...n, 'get', 'pods', '--field-selector', 'status.phase!=Pending,metadata.name!=nothing', '-o', 'name']);

@@ -16,6 +16,9 @@ import type { RequestContext, RequestPipeline } from '../filters/pipeline.js';
 import { validateListOptions } from './list-options.js';
 import { ANSWERED_REVIEWS, answerReview } from './reviews.js';
 import { answerTokenRequest } from './token-request.js';
+import { bindPod } from './binding.js';
+import { nodeProxy, podLog, POD_STREAMS } from './kubelet-subresources.js';
+import type { KubeletClient } from './kubelet-proxy.js';
 import type { ServiceAccountTokens } from '../../auth/authn/service-account/index.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
 import { APPLY_PATCH_TYPE, applyPatch, CUSTOM_RESOURCE_PATCH_TYPES, decodePatch, PATCH_MEDIA_TYPES } from './patch.js';
@@ -35,6 +38,7 @@ export interface ResourceEndpointsDeps {
   policy: PolicySource;
   /** host:port clients reach the apiserver at, for /api's serverAddressByClientCIDRs. */
   serverAddress: () => string;
+  kubelet: KubeletClient;
 }
 
 /** Namespaces kube-apiserver refuses to delete. */
@@ -96,6 +100,16 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
       return reply.code(201).send(answerTokenRequest(deps.serviceAccountTokens, info.namespace, info.name, body));
     }
+    if (rt.group === '' && rt.plural === 'pods' && info.subresource) {
+      if (info.subresource === 'binding' && info.verb === 'create') {
+        const body = await decodeObject(request.body as Buffer, request.headers['content-type']);
+        return reply.code(201).send(await bindPod(store, rt, info.namespace, info.name, body));
+      }
+      if (info.subresource === 'log' && info.verb === 'get') return podLog(deps, info, request, reply);
+      // Reached without an upgrade: the stream protocols need one.
+      if (POD_STREAMS.has(info.subresource)) throw new StatusError(badRequest('Upgrade request required'));
+    }
+    if (rt.group === '' && rt.plural === 'nodes' && info.subresource === 'proxy') return nodeProxy(deps, info, request, reply);
     const subresource = info.subresource;
     if (subresource === 'scale' && rt.subresources.includes('scale')) return scale(rt, info, request, reply);
     if (subresource && subresource !== 'status' && subresource !== 'finalize') throw new StatusError(notFoundPath());
