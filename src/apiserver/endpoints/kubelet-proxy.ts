@@ -29,15 +29,20 @@ function forwardedHeaders(headers: IncomingHttpHeaders, keepUpgrade: boolean): R
 
 /**
  * The pods/log answer of a kubelet error, as upstream's generic response
- * checker words it: 400 and 500 carry the kubelet's text, others name the
- * resource.
+ * checker words it: 400 and 500 carry the kubelet's text; others become
+ * `NewGenericServerResponse` errors naming the resource (a 403 keeps the
+ * kubelet's text, which says who was refused what).
  */
 function responseError(code: number, body: string, resource: string, name: string): Status {
   if (code === 400) return badRequest(body);
   if (code === 500) return internalError(body);
-  const reason = code === 404 ? 'NotFound' : code === 403 ? 'Forbidden' : code === 401 ? 'Unauthorized' : 'InternalError';
-  const text = code === 404 ? 'the server could not find the requested resource' : `an error on the server ("${body}") has prevented the request from succeeding`;
-  return failureStatus(code, reason, `${text} ( ${resource} ${name})`, { name, kind: resource, causes: [{ reason: 'UnexpectedServerResponse', message: body }] });
+  const generic: Record<number, [string, string]> = {
+    401: ['Unauthorized', 'the server has asked for the client to provide credentials'],
+    403: ['Forbidden', body],
+    404: ['NotFound', 'the server could not find the requested resource'],
+  };
+  const [reason, text] = generic[code] ?? ['Unknown', `the server responded with the status code ${code} but did not return more information`];
+  return failureStatus(code, reason, `${text} ( ${resource} ${name})`, { name, kind: resource });
 }
 
 /**

@@ -5,6 +5,7 @@ import { badRequest, invalid, StatusError } from '../../api/status.js';
 import type { ResourceStore } from '../../registry/generic/resource-store.js';
 import type { Registry } from '../../registry/index.js';
 import type { RequestInfo } from '../request-info.js';
+import { booleanParam } from './query.js';
 import { kubeletAddressOf, podLocation } from './kubelet-location.js';
 import { kubeletRequest, upgradeToKubelet, type KubeletClient } from './kubelet-proxy.js';
 
@@ -62,7 +63,8 @@ export function streamPath(deps: KubeletSubresourceDeps, info: RequestInfo, url:
   if (isPortForward) return { path: `/portForward/${info.namespace}/${info.name}${query.get('ports') ? `?ports=${encodeURIComponent(query.get('ports')!)}` : ''}`, location };
   const commands = query.getAll('command');
   if (info.subresource === 'exec' && commands.length === 0) throw new StatusError(badRequest('you must specify at least 1 command'));
-  const flag = (name: string): boolean => query.get(name) === 'true' || query.get(name) === '1';
+  // Go's ParseBool, as the query decoder: Python's client sends `True`.
+  const flag = (name: string): boolean => booleanParam(query, name) === true;
   if (!flag('stdin') && !flag('stdout') && !flag('stderr')) throw new StatusError(badRequest('you must specify at least one of stdin, stdout, stderr'));
   const params = new URLSearchParams();
   for (const command of commands) params.append('command', command);

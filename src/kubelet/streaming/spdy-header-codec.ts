@@ -38,18 +38,25 @@ function zlibHeader(): Buffer {
   return header;
 }
 
-/** Non-final stored deflate blocks (RFC 1951 3.2.4), byte-aligned as after a sync flush. */
+/** One non-final stored deflate block (RFC 1951 3.2.4), byte-aligned. */
+function storedBlock(part: Buffer): Buffer[] {
+  const head = Buffer.alloc(5);
+  head.writeUInt8(0, 0); // BFINAL=0, BTYPE=00, padding
+  head.writeUInt16LE(part.length, 1);
+  head.writeUInt16LE(~part.length & 0xffff, 3);
+  return [head, part];
+}
+
+/**
+ * The data as stored blocks, then the empty stored block a sync flush ends
+ * with. Go's inflater hands out a stored block's bytes only at that marker
+ * (or when its window fills); without it, it reads on past the header block
+ * and fails the whole session's header stream.
+ */
 function storedBlocks(data: Buffer): Buffer {
   const parts: Buffer[] = [];
-  for (let at = 0; at < data.length || at === 0; at += 0xffff) {
-    const part = data.subarray(at, at + 0xffff);
-    const head = Buffer.alloc(5);
-    head.writeUInt8(0, 0); // BFINAL=0, BTYPE=00, padding
-    head.writeUInt16LE(part.length, 1);
-    head.writeUInt16LE(~part.length & 0xffff, 3);
-    parts.push(head, part);
-    if (data.length === 0) break;
-  }
+  for (let at = 0; at < data.length; at += 0xffff) parts.push(...storedBlock(data.subarray(at, at + 0xffff)));
+  parts.push(...storedBlock(Buffer.alloc(0)));
   return Buffer.concat(parts);
 }
 

@@ -1,0 +1,35 @@
+/**
+ * After `microk8s enable rbac` (--authorization-mode=RBAC,Node), the kubectl
+ * flow still works for the admin: the scheduler binds the pod with its own
+ * credentials, the kubelet (system:node:<name>, through the Node authorizer)
+ * runs it and reports its status, and logs and exec reach the kubelet
+ * through the API server. One kubectl version (1.33) is enough here.
+ */
+import t from 'tap';
+
+import { startCluster, type Cluster } from '../../../src/index.js';
+import { kubectlWith } from '../../helpers/kubectl.js';
+import { requireTool } from '../../helpers/real-clients.js';
+import { checkDelete, checkExec, checkLogs, checkNode, ok, runWeb } from './fixtures/flow.js';
+
+const cluster: Cluster = await startCluster({ ephemeral: true });
+t.teardown(() => cluster.stop());
+await cluster.enableRbac();
+
+t.test('kubectl.1.33 under RBAC,Node', async (t) => {
+  const bin = requireTool(t, 'kubectl.1.33');
+  if (!bin) return;
+  const kubectl = kubectlWith(t, bin, cluster.kubeconfig());
+  // RBAC really is on: an unbound user may not create pods (so everything below is authorized by roles, not by AlwaysAllow).
+  const nobody = await kubectl(['auth', 'can-i', 'create', 'pods', '--as=nobody']);
+  t.equal(nobody.stdout.trim(), 'no', 'an unbound user may not create pods');
+  t.equal(nobody.code, 1);
+  t.equal((await ok(t, kubectl, ['auth', 'can-i', 'create', 'pods'])).trim(), 'yes', 'the admin may');
+
+  await ok(t, kubectl, ['create', 'namespace', 'rbac']);
+  await t.test('get nodes: Ready, with labels', (t) => checkNode(t, kubectl, cluster));
+  await t.test('run web reaches Running (scheduler binding, kubelet status under the Node authorizer)', (t) => runWeb(t, kubectl, cluster, 'rbac'));
+  await t.test('logs through the API server', (t) => checkLogs(t, kubectl, 'rbac'));
+  await t.test('exec through the API server', (t) => checkExec(t, kubectl, 'rbac'));
+  await t.test('delete pod web', (t) => checkDelete(t, kubectl, 'rbac'));
+});
