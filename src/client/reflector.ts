@@ -7,8 +7,6 @@ export type ReflectedEvent = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface Reflector {
   /** The objects as last seen, by namespace/name. */
   readonly items: ReadonlyMap<string, KubeObject>;
-  /** Settles once the first list was delivered. */
-  synced: Promise<void>;
   stop(): void;
 }
 
@@ -29,8 +27,6 @@ export function reflect(client: RestClient, path: string, onEvent: (type: Reflec
   let stopped = false;
   let handle: WatchHandle | undefined;
   let resourceVersion = '';
-  let markSynced!: () => void;
-  const synced = new Promise<void>((resolve) => (markSynced = resolve));
   const separator = path.includes('?') ? '&' : '?';
 
   const relist = async (): Promise<void> => {
@@ -57,7 +53,6 @@ export function reflect(client: RestClient, path: string, onEvent: (type: Reflec
       try {
         if (needList) {
           await relist();
-          markSynced();
           needList = false;
         }
         handle = client.watch(`${path}${separator}resourceVersion=${resourceVersion}&allowWatchBookmarks=true`, (type, object) => {
@@ -85,7 +80,6 @@ export function reflect(client: RestClient, path: string, onEvent: (type: Reflec
   void run();
   return {
     items,
-    synced,
     stop() {
       stopped = true;
       handle?.stop();

@@ -71,7 +71,6 @@ export async function startNodeAgents(options: {
       authorizationMode: config.kubelet.authorizationMode,
       client: kubelet.client,
     });
-    await scheduler.synced;
     return {
       close() {
         scheduler.stop();

@@ -120,6 +120,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     import('../apiserver/service-account-lookup.js'),
     import('../apiserver/rbac-bootstrap.js'),
     import('./node-agents.js'),
+    // The agents read their kubeconfigs with it.
+    import('yaml'),
   ]);
   modules.catch(() => undefined);
   const layout = dataDirLayout(options.dataDir);

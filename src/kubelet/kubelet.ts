@@ -45,7 +45,8 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
   const facts = readNodeFacts({ nodeName: options.nodeName, startedAt: new Date(), dataDir: options.dataDir, kubeletVersion: options.kubeletVersion });
   const wanted = nodeObject({ facts, internalIP: options.internalIP, kubeletPort: options.kubeletPort, nodeLabels: options.nodeLabels, evictionHard: options.evictionHard }, new Date());
   const node = await registerNode(client, wanted);
-  const stopLease = await runNodeLease(client, node);
+  // The Lease and the pods follow on their own: the node is registered, which is what start waits for.
+  const stopLease = runNodeLease(client, node);
   const logs = new ContainerLogsStore();
   const environment = new ContainerEnvironment(client, options.kubeconfig.caPem, () => new Date());
   const ips = new PodIPs(options.nodeName);
@@ -61,7 +62,6 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     },
     now: () => new Date(),
   });
-  await manager.synced;
   const backend: KubeletBackend = {
     facts,
     flags: options.flags,

@@ -15,7 +15,7 @@ function microTime(date: Date): string {
  * The node's heartbeat: a Lease named after the node in `kube-node-lease`,
  * owned by the Node, renewed every 10 s. Returns the function that stops it.
  */
-export async function runNodeLease(client: RestClient, node: KubeObject): Promise<() => void> {
+export function runNodeLease(client: RestClient, node: KubeObject): () => void {
   const name = String((node.metadata as { name: string }).name);
   const path = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`;
   const lease = (): KubeObject => ({
@@ -38,7 +38,7 @@ export async function runNodeLease(client: RestClient, node: KubeObject): Promis
       if (err.status.code === 404) await client.create(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases`, lease()).catch(() => undefined);
     }
   };
-  await renew();
+  void renew();
   const timer = setInterval(() => void renew(), RENEW_SECONDS * 1000);
   timer.unref();
   return () => clearInterval(timer);

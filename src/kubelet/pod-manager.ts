@@ -23,10 +23,6 @@ export class PodManager {
     this.reflector = reflect(client, `/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${nodeName}`)}`, (type, pod) => this.observe(type, pod));
   }
 
-  get synced(): Promise<void> {
-    return this.reflector.synced;
-  }
-
   /** The pods bound to this node, as last seen. */
   pods(): KubeObject[] {
     return [...this.reflector.items.values()];

@@ -6,7 +6,10 @@ import type { ContainerLogsStore } from './container-logs-store.js';
 import { hexOf, rfc3339 } from './documents/node-facts.js';
 import { podStatus, type ContainerRecord, type ContainerState } from './pod-status.js';
 import type { ContainerView } from './runtime/container-view.js';
-import { imageId, imagePullOutcome, normalizeImage, runContainerProgram, type ProgramOutcome } from './runtime/container-program.js';
+import type { ProgramOutcome } from './runtime/container-program.js';
+
+/** The simulated runtime (image programs, the shell) loads with the first container, not with the node. */
+const runtime = (): Promise<typeof import('./runtime/container-program.js')> => import('./runtime/container-program.js');
 
 /** The kubelet's crash-loop back-off: 10 s, doubling, at most 5 minutes. */
 const BACKOFF_BASE_SECONDS = 10;
@@ -122,6 +125,7 @@ export class PodWorker {
 
   private async runContainer(c: ContainerRecord): Promise<void> {
     if (this.closed || this.terminating) return;
+    const { imageId, imagePullOutcome, normalizeImage, runContainerProgram } = await runtime();
     const pull = imagePullOutcome(c.image);
     if (!pull.ok) {
       c.state = { waiting: { reason: 'ErrImagePull', message: pull.message } };

@@ -8,8 +8,11 @@ import type { AuthResult } from './auth.js';
 import type { KubeletBackend } from './backend.js';
 import { registerContainerLogs } from './routes/container-logs.js';
 import { registerDocuments } from './routes/documents.js';
-import { handleStreamUpgrade, isStreamPath, registerRun } from './routes/streaming.js';
 import { writeHttpError } from './streaming/http-upgrade.js';
+
+/** exec, attach, port-forward and /run (the shell, the stream protocols, ws) load with their first request. */
+const streaming = (): Promise<typeof import('./routes/streaming.js')> => import('./routes/streaming.js');
+const STREAM_PATH = /^\/(exec|attach|portForward)\//;
 
 const KUBELET_CHECKS = ['ping', 'log', 'syncloop'];
 const TEXT = 'text/plain; charset=utf-8';
@@ -39,7 +42,7 @@ export function createKubeletServer(deps: KubeletServerDeps): FastifyInstance {
   registerHealthChecks(app, ['/healthz'], KUBELET_CHECKS);
   registerDocuments(app, deps.backend, true);
   registerContainerLogs(app, deps.backend);
-  registerRun(app, deps.backend);
+  app.post('/run/*', async (request, reply) => (await streaming()).runCommandRoute(deps.backend, request, reply));
   // Reached without an upgrade, the streaming endpoints answer as the kubelet's stream server does.
   for (const verb of ['exec', 'attach', 'portForward']) {
     app.all(`/${verb}/*`, async (_request, reply) => reply.code(400).type(TEXT).send('Upgrade request required'));
@@ -51,8 +54,8 @@ export function createKubeletServer(deps: KubeletServerDeps): FastifyInstance {
       if (!result.ok) return writeHttpError(socket, result.code, result.text);
       const backend = deps.backend();
       const path = (request.url ?? '/').split('?')[0]!;
-      if (!backend || !isStreamPath(path)) return writeHttpError(socket, 404, '404 page not found');
-      handleStreamUpgrade(backend, request, socket, head);
+      if (!backend || !STREAM_PATH.test(path)) return writeHttpError(socket, 404, '404 page not found');
+      (await streaming()).handleStreamUpgrade(backend, request, socket, head);
     })();
   });
   return app;

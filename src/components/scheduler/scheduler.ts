@@ -14,7 +14,7 @@ const DEFAULT_SCHEDULER = 'default-scheduler';
  * (`Unschedulable`) and is tried again when the nodes change. It speaks to
  * the API server as `system:kube-scheduler`, with scheduler.config.
  */
-export function runScheduler(client: RestClient): { synced: Promise<void>; stop(): void } {
+export function runScheduler(client: RestClient): { stop(): void } {
   const assigned = new Map<string, number>();
   const waiting = new Map<string, KubeObject>();
   const inFlight = new Set<string>();
@@ -76,7 +76,6 @@ export function runScheduler(client: RestClient): { synced: Promise<void>; stop(
     for (const pod of [...waiting.values()]) schedule(pod);
   });
   return {
-    synced: Promise.all([podReflector.synced, nodeReflector.synced]).then(() => undefined),
     stop() {
       podReflector.stop();
       nodeReflector.stop();

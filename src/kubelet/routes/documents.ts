@@ -2,17 +2,22 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { goNotFound } from '../../http/app.js';
 import type { KubeObject } from '../../registry/types.js';
 import type { KubeletBackend } from '../backend.js';
-import { cadvisorMetrics, configz, kubeletMetrics, machineInfo, PROMETHEUS_CONTENT_TYPE, probeMetrics, resourceMetrics, statsSummary } from '../documents/index.js';
-import { nodeLogDirectory, nodeLogResponse } from '../documents/node-logs.js';
+import { PROMETHEUS_CONTENT_TYPE } from '../../http/metrics.js';
+
+type Documents = typeof import('../documents/index.js') & typeof import('../documents/node-logs.js');
+/** The builders load with the first request that needs one: a node's start does not. */
+let documents: Promise<Documents> | undefined;
+const load = (): Promise<Documents> =>
+  (documents ??= Promise.all([import('../documents/index.js'), import('../documents/node-logs.js')]).then(([a, b]) => ({ ...a, ...b })));
 
 const JSON_TYPE = 'application/json';
 
 /** Runs a handler with the backend, or answers as a kubelet whose pod sources are not synced yet: no pods. */
-function withBackend(backend: () => KubeletBackend | undefined, handler: (b: KubeletBackend, request: FastifyRequest, reply: FastifyReply) => unknown) {
+function withBackend(backend: () => KubeletBackend | undefined, handler: (b: KubeletBackend, request: FastifyRequest, reply: FastifyReply, d: Documents) => unknown) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const b = backend();
     if (!b) return reply.code(503).type('text/plain; charset=utf-8').send('kubelet is starting');
-    return handler(b, request, reply);
+    return handler(b, request, reply, await load());
   };
 }
 
@@ -44,25 +49,27 @@ function runningPods(b: KubeletBackend): Record<string, unknown> {
  */
 export function registerDocuments(app: FastifyInstance, backend: () => KubeletBackend | undefined, debug: boolean): void {
   app.get('/pods', withBackend(backend, (b, _request, reply) => reply.type(JSON_TYPE).send(podList(b.pods()))));
-  const summary = withBackend(backend, (b, request, reply) => {
+  const summary = withBackend(backend, (b, request, reply, d) => {
     const only = (request.query as Record<string, string>).only_cpu_and_memory === 'true';
-    return reply.type(JSON_TYPE).send(statsSummary(b.facts, b.pods(), new Date(), { onlyCpuAndMemory: only }));
+    return reply.type(JSON_TYPE).send(d.statsSummary(b.facts, b.pods(), new Date(), { onlyCpuAndMemory: only }));
   });
   app.get('/stats/summary', summary);
   app.post('/stats/summary', summary);
-  const metrics = (render: (b: KubeletBackend) => string) => withBackend(backend, (b, _request, reply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(render(b)));
-  app.get('/metrics', metrics((b) => kubeletMetrics(b.facts, b.pods(), new Date())));
-  app.get('/metrics/cadvisor', metrics((b) => cadvisorMetrics(b.facts, b.pods(), new Date())));
-  app.get('/metrics/resource', metrics((b) => resourceMetrics(b.facts, b.pods(), new Date())));
-  app.get('/metrics/probes', metrics((b) => probeMetrics(b.facts, b.pods(), new Date())));
-  app.get('/spec/', withBackend(backend, (b, _request, reply) => reply.type(JSON_TYPE).send(machineInfo(b.facts))));
+  type Render = (facts: KubeletBackend['facts'], pods: KubeObject[], now: Date) => string;
+  const metrics = (render: (d: Documents) => Render) =>
+    withBackend(backend, (b, _request, reply, d) => reply.type(PROMETHEUS_CONTENT_TYPE).send(render(d)(b.facts, b.pods(), new Date())));
+  app.get('/metrics', metrics((d) => d.kubeletMetrics));
+  app.get('/metrics/cadvisor', metrics((d) => d.cadvisorMetrics));
+  app.get('/metrics/resource', metrics((d) => d.resourceMetrics));
+  app.get('/metrics/probes', metrics((d) => d.probeMetrics));
+  app.get('/spec/', withBackend(backend, (b, _request, reply, d) => reply.type(JSON_TYPE).send(d.machineInfo(b.facts))));
   if (!debug) return;
   app.get('/runningpods/', withBackend(backend, (b, _request, reply) => reply.type(JSON_TYPE).send(runningPods(b))));
-  app.get('/configz', withBackend(backend, (b, _request, reply) => reply.type(JSON_TYPE).send(configz(b.flags))));
+  app.get('/configz', withBackend(backend, (b, _request, reply, d) => reply.type(JSON_TYPE).send(d.configz(b.flags))));
   // A simulated /var/log: nothing here reads a host file.
-  const logs = withBackend(backend, (b, request, reply) => {
+  const logs = withBackend(backend, (b, request, reply, d) => {
     const path = request.url.split('?')[0]!;
-    const answer = nodeLogResponse(nodeLogDirectory(b.facts, b.pods(), new Date()), path);
+    const answer = d.nodeLogResponse(d.nodeLogDirectory(b.facts, b.pods(), new Date()), path);
     if (!answer) return goNotFound(request, reply);
     if (answer.kind === 'redirect') return reply.code(301).header('location', answer.location).send();
     return reply.type(answer.contentType).send(answer.body);

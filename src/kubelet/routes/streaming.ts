@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../../registry/types.js';
@@ -80,27 +80,18 @@ export function handleStreamUpgrade(backend: KubeletBackend, request: IncomingMe
   serveRemoteCommand(request, socket, head, options, (session) => void runCommand(backend, target, argv, options.tty, session));
 }
 
-/** Whether a kubelet path is one of the streaming endpoints. */
-export function isStreamPath(path: string): boolean {
-  return /^\/(exec|attach|portForward)\//.test(path);
-}
-
 /** POST /run/<namespace>/<pod>[/<uid>]/<container>?cmd=...: one command's output in the answer. */
-export function registerRun(app: FastifyInstance, backend: () => KubeletBackend | undefined): void {
-  const run = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-    const b = backend();
-    const target = b ? parseStreamPath(b, request.url.split('?')[0]!.replace(/^\/run/, '/exec')) : 'pod does not exist';
-    if (typeof target === 'string') return reply.code(target.startsWith('pod') ? 404 : 500).type('text/plain; charset=utf-8').send(target);
-    const cmd = String((request.query as { cmd?: string }).cmd ?? '');
-    let output = '';
-    const collect = (chunk: string): void => void (output += chunk);
-    try {
-      await execInContainer(cmd.split(/\s+/).filter(Boolean), await b!.viewOf(target.pod, target.container), { stdout: collect, stderr: collect, tty: false });
-    } catch (err) {
-      return reply.code(500).type('text/plain; charset=utf-8').send((err as Error).message);
-    }
-    return reply.type('application/json').send(output);
-  };
-  app.post('/run/:namespace/:pod/:container', run);
-  app.post('/run/:namespace/:pod/:uid/:container', run);
+export async function runCommandRoute(backend: () => KubeletBackend | undefined, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const b = backend();
+  const target = b ? parseStreamPath(b, request.url.split('?')[0]!.replace(/^\/run/, '/exec')) : 'pod does not exist';
+  if (typeof target === 'string') return reply.code(target.startsWith('pod') ? 404 : 500).type('text/plain; charset=utf-8').send(target);
+  const cmd = String((request.query as { cmd?: string }).cmd ?? '');
+  let output = '';
+  const collect = (chunk: string): void => void (output += chunk);
+  try {
+    await execInContainer(cmd.split(/\s+/).filter(Boolean), await b!.viewOf(target.pod, target.container), { stdout: collect, stderr: collect, tty: false });
+  } catch (err) {
+    return reply.code(500).type('text/plain; charset=utf-8').send((err as Error).message);
+  }
+  return reply.type('application/json').send(output);
 }
