@@ -8,7 +8,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { addWorkerNode, type WorkerNode } from './cluster/add-node.js';
 import { refreshOptInConfig } from './cluster/args/refresh-opt.js';
+import { configureJoinedNodes } from './cluster/distributed-op.js';
 import { ALWAYS_ALLOW_MODE, RBAC_MODE, startNode, type NodeStatus, type ServiceStatus } from './cluster/node.js';
 import type { ServiceKey } from './cluster/services.js';
 import { renderKubeconfig, type KubeconfigAuth } from './credentials/kubeconfig.js';
@@ -62,6 +64,11 @@ export interface Cluster {
   enableRbac(): Promise<void>;
   /** `microk8s disable rbac`: back to AlwaysAllow; the default RBAC objects are removed. */
   disableRbac(): Promise<void>;
+  /**
+   * `microk8s add-node` here and `microk8s join` on a new node (its own temporary data directory and
+   * ports): the worker's kubelet registers Node `name` (default `<hostname>-worker-<n>`) with this cluster.
+   */
+  addNode(options?: { name?: string }): Promise<WorkerNode>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -115,6 +122,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     'kube-controller-manager': () => ({ token: tokens.controllerManager }),
   };
 
+  let workers = 0;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -148,11 +156,14 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     async enableRbac() {
       await refreshOptInConfig(join(node.layout.args, 'kube-apiserver'), 'authorization-mode', RBAC_MODE);
       await node.reloadAuthorization();
+      await configureJoinedNodes(node.layout, 'kube-apiserver', { '--authorization-mode': RBAC_MODE });
     },
     async disableRbac() {
       await refreshOptInConfig(join(node.layout.args, 'kube-apiserver'), 'authorization-mode', ALWAYS_ALLOW_MODE);
       await node.reloadAuthorization();
+      await configureJoinedNodes(node.layout, 'kube-apiserver', { '--authorization-mode': ALWAYS_ALLOW_MODE });
     },
+    addNode: (addOptions = {}) => addWorkerNode(node, addOptions.name ?? `${node.host.hostname}-worker-${++workers}`),
     stop,
     [Symbol.asyncDispose]: stop,
   };
@@ -162,5 +173,6 @@ export { SimError } from './sim-error.js';
 export type { SimErrorCode } from './sim-error.js';
 export type { NodeStatus, ServiceStatus } from './cluster/node.js';
 export type { ServiceKey } from './cluster/services.js';
+export type { WorkerNode } from './cluster/add-node.js';
 export type { NodeCredentials } from './credentials/ensure-credentials.js';
 export type { AddedUser, UserAuth, UserSpec } from './credentials/users.js';

@@ -11,7 +11,8 @@ export type SimErrorCode =
   | 'ECSV' // a malformed line in a credentials CSV file
   | 'EARGS' // a malformed line or flag value in an args file
   | 'EPORT' // a port is in use or cannot be bound
-  | 'ENOTRUNNING'; // the command needs a running node
+  | 'ENOTRUNNING' // the command needs a running node
+  | 'EJOIN'; // joining a cluster failed (the agent refused, or could not be reached)
 
 export class SimError extends Error {
   readonly code: SimErrorCode;

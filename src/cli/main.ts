@@ -12,6 +12,7 @@ import { EXPLAIN_HELP, explainCommand } from './explain.js';
 import { DISABLE_HELP, disableCommand, ENABLE_HELP, enableCommand } from './rbac.js';
 import { STOP_HELP, stopCommand } from './stop.js';
 import { ADD_USER_HELP, addUserCommand, REMOVE_USER_HELP, removeUserCommand } from './users.js';
+import { ADD_NODE_HELP, addNodeCommand, JOIN_HELP, joinCommand, LEAVE_HELP, leaveCommand, REMOVE_NODE_HELP, removeNodeCommand } from './cluster.js';
 
 const COMMANDS: Record<string, { run: (dataDir: string, argv: string[]) => Promise<number>; help: string }> = {
   start: { run: startCommand, help: START_HELP },
@@ -27,6 +28,10 @@ const COMMANDS: Record<string, { run: (dataDir: string, argv: string[]) => Promi
   enable: { run: enableCommand, help: ENABLE_HELP },
   disable: { run: disableCommand, help: DISABLE_HELP },
   explain: { run: explainCommand, help: EXPLAIN_HELP },
+  'add-node': { run: addNodeCommand, help: ADD_NODE_HELP },
+  join: { run: joinCommand, help: JOIN_HELP },
+  leave: { run: leaveCommand, help: LEAVE_HELP },
+  'remove-node': { run: removeNodeCommand, help: REMOVE_NODE_HELP },
 };
 
 const HELP = `Usage: microk8s-sim [--data-dir DIR] <command> [options]
@@ -47,6 +52,10 @@ Commands:
   enable rbac    switch the API server to --authorization-mode=RBAC,Node (at once)
   disable rbac   back to AlwaysAllow, removing the default RBAC objects
   explain        why a user may or may not do something: every authorizer's answer
+  add-node       create a join token and print the join command
+  join           join this node to another node's cluster as a worker
+  leave          make a joined worker standalone again
+  remove-node    remove a joined node (its Node, token and callback entry)
 
 Every command takes --data-dir DIR (default: $MICROK8S_SIM_DATA, else ~/.microk8s-sim),
 before or after the command name (before it for kubectl). Run 'microk8s-sim <command> --help' for its options.`;

@@ -1,7 +1,9 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { refreshOptInConfig } from '../cluster/args/refresh-opt.js';
 import { dataDirLayout } from '../cluster/data-dir.js';
-import { ALWAYS_ALLOW_MODE, RBAC_MODE } from '../cluster/node.js';
+import { configureJoinedNodes } from '../cluster/distributed-op.js';
+import { ALWAYS_ALLOW_MODE, CLUSTER_NODE_MESSAGE, RBAC_MODE } from '../cluster/node.js';
 import { queryNode, reloadNode } from '../cluster/remote-node.js';
 import { SimError } from '../sim-error.js';
 
@@ -25,7 +27,16 @@ async function toggle(dataDir: string, argv: string[], enable: boolean): Promise
   if (!addon || !ADDONS.includes(addon) || argv.length > 1) {
     throw new SimError('EUSAGE', `${enable ? 'enable' : 'disable'} takes one addon: ${ADDONS.join(', ')}`);
   }
-  const file = join(dataDirLayout(dataDir).args, 'kube-apiserver');
+  const layout = dataDirLayout(dataDir);
+  const clustered = await access(layout.clusteredLock).then(
+    () => true,
+    () => false,
+  );
+  if (clustered) {
+    console.log(CLUSTER_NODE_MESSAGE(enable ? 'enable' : 'disable'));
+    return 0;
+  }
+  const file = join(layout.args, 'kube-apiserver');
   const wanted = enable ? RBAC_MODE : ALWAYS_ALLOW_MODE;
   const already = (): number => {
     console.log(`Addon rbac is already ${enable ? 'enabled' : 'disabled'}.`);
@@ -42,6 +53,10 @@ async function toggle(dataDir: string, argv: string[], enable: boolean): Promise
   console.log(enable ? 'Enabling RBAC' : 'Disabling RBAC');
   console.log('Reconfiguring apiserver');
   const running = await reloadNode(dataDir);
+  // Every joined node gets the same argument through its agent, as MicroK8s' distributed_op does.
+  for (const node of await configureJoinedNodes(layout, 'kube-apiserver', { '--authorization-mode': wanted })) {
+    console.log(`Failed to reach node ${node}.`);
+  }
   if (!enable && running) console.log('Removing default RBAC resources');
   console.log(enable ? 'RBAC is enabled' : 'RBAC is disabled');
   return 0;

@@ -20,8 +20,13 @@ Starts every MicroK8s service of this node in one process.
 type StartMessage = { ready: NodeStatus } | { error: string; code?: SimErrorCode };
 
 function banner(status: NodeStatus): string {
+  const role =
+    status.role === 'worker'
+      ? ['joined to a cluster as a worker: kube-apiserver, kube-controller-manager, kube-scheduler and etcd will not run on a cluster node']
+      : [];
   return [
     `microk8s-sim is running (pid ${status.pid}, Kubernetes ${status.kubernetesVersion}, authorization ${status.authorizationModes.join(',')})`,
+    ...role,
     `data directory: ${status.dataDir}`,
     `kubeconfig:     ${dataDirLayout(status.dataDir).credentials}/client.config`,
     'services:',
@@ -45,14 +50,19 @@ export async function startCommand(dataDir: string, argv: string[]): Promise<num
   if (portOffset < 0) throw new SimError('EUSAGE', '--port-offset must not be negative');
   if (values.detach) return detach(dataDir, argv.filter((a) => a !== '--detach'));
 
-  const node = await startNode({
+  const options = {
     dataDir,
     portOffset,
     ephemeralPorts: Boolean(values['ephemeral-ports']),
     ephemeral: Boolean(values.ephemeral),
     ...(values['kubernetes-version'] ? { kubernetesVersion: values['kubernetes-version'] as string } : {}),
-  });
-  const stop = (): void => void node.stop();
+  };
+  let node = await startNode(options);
+  let stopRequested = false;
+  const stop = (): void => {
+    stopRequested = true;
+    void node.stop();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   if (process.send) {
@@ -61,7 +71,12 @@ export async function startCommand(dataDir: string, argv: string[]): Promise<num
   } else {
     console.log(banner(node.status));
   }
-  await node.stopped;
+  // join and leave restart the node, which comes back with its new role.
+  while ((await node.stopped) === 'restart' && !stopRequested) {
+    // The same ports: the cluster knows this node's agent and kubelet by them.
+    node = await startNode({ ...options, ports: node.ports });
+    console.log(banner(node.status));
+  }
   console.log('microk8s-sim stopped');
   return 0;
 }

@@ -1,4 +1,4 @@
-import { createConnection, createServer, type Server } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { listenUnix } from '../http/listen.js';
 import { SimError } from '../sim-error.js';
 
@@ -18,7 +18,13 @@ export interface ExplainQuery {
   path?: string;
 }
 
-export type ControlRequest = { op: 'status' } | { op: 'stop' } | { op: 'reload' } | { op: 'explain'; query: ExplainQuery };
+export type ControlRequest =
+  | { op: 'status' }
+  | { op: 'stop' }
+  | { op: 'restart' }
+  | { op: 'reload' }
+  | { op: 'explain'; query: ExplainQuery }
+  | { op: 'remove-node'; name: string };
 
 export interface ControlHandlers {
   status(): unknown;
@@ -26,6 +32,18 @@ export interface ControlHandlers {
   /** Applies the args files again (what a service restart does in MicroK8s). */
   reload(): Promise<unknown>;
   explain(query: ExplainQuery): { text: string };
+  /** Stops every service and starts them again from the files (what MicroK8s' join and leave do). */
+  restart(): Promise<void>;
+  /** `remove-node`: the Node, its kubelet token and its callback entry go. */
+  removeNode(name: string): Promise<unknown>;
+}
+
+/** Answers with a handler's promise: its value, or `{ error }`. */
+function answerWith(socket: Socket, work: () => Promise<unknown>): void {
+  work().then(
+    (value) => socket.end(JSON.stringify(value) + '\n'),
+    (err: Error) => socket.end(JSON.stringify({ error: err.message }) + '\n'),
+  );
 }
 
 export async function serveControl(path: string, handlers: ControlHandlers): Promise<Server> {
@@ -45,23 +63,17 @@ export async function serveControl(path: string, handlers: ControlHandlers): Pro
         return;
       }
       if (request.op === 'status') socket.end(JSON.stringify(handlers.status()) + '\n');
-      else if (request.op === 'stop') {
-        handlers.stop().then(
-          () => socket.end(JSON.stringify({ stopped: true }) + '\n'),
-          (err: Error) => socket.end(JSON.stringify({ error: err.message }) + '\n'),
-        );
-      } else if (request.op === 'explain') {
+      else if (request.op === 'stop') answerWith(socket, () => handlers.stop().then(() => ({ stopped: true })));
+      else if (request.op === 'restart') answerWith(socket, () => handlers.restart().then(() => ({ restarting: true })));
+      else if (request.op === 'remove-node') answerWith(socket, () => handlers.removeNode(request.name));
+      else if (request.op === 'explain') {
         try {
           socket.end(JSON.stringify(handlers.explain(request.query)) + '\n');
         } catch (err) {
           socket.end(JSON.stringify({ error: (err as Error).message }) + '\n');
         }
-      } else if (request.op === 'reload') {
-        handlers.reload().then(
-          (status) => socket.end(JSON.stringify(status) + '\n'),
-          (err: Error) => socket.end(JSON.stringify({ error: err.message }) + '\n'),
-        );
-      } else socket.end(JSON.stringify({ error: 'unknown op' }) + '\n');
+      } else if (request.op === 'reload') answerWith(socket, () => handlers.reload());
+      else socket.end(JSON.stringify({ error: 'unknown op' }) + '\n');
     });
   });
   await listenUnix(server, path, 'control', 0o600);

@@ -18,6 +18,8 @@ export interface DataDirLayout {
   /** The object store (the API server's etcd data). */
   store: string;
   pidFile: string;
+  /** Present on a node joined to a cluster as a worker (MicroK8s' var/lock/clustered.lock). */
+  clusteredLock: string;
   controlSocket: string;
   containerdSocket: string;
   logFile: string;
@@ -48,6 +50,7 @@ export function dataDirLayout(root: string): DataDirLayout {
     run,
     store: join(varDir, 'store'),
     pidFile: join(lock, 'microk8s-sim.pid'),
+    clusteredLock: join(lock, 'clustered.lock'),
     controlSocket: join(lock, 'control.sock'),
     containerdSocket: join(run, 'containerd.sock'),
     logFile: join(logs, 'microk8s-sim.log'),

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server } from 'node:net';
 import { createApiServer } from '../apiserver/server.js';
 import type { VersionInfo } from '../api/version-info.js';
-import { createClusterAgentServer } from '../cluster-agent/server.js';
+import { createClusterAgentServer, type ClusterAgentDeps } from '../cluster-agent/server.js';
 import {
   createComponentInsecureServer,
   createComponentSecureServer,
@@ -49,12 +49,15 @@ export interface ListenerDeps {
   config: NodeConfig;
   host: HostInfo;
   version: VersionInfo;
-  controlPlane: ControlPlane;
-  security: ApiserverSecurity;
+  /** Absent on a joined worker, which runs no control plane. */
+  controlPlane?: ControlPlane;
+  security?: ApiserverSecurity;
   /** The URL of a service once it listens (etcd's peer port reports its own and the client port's). */
   urlOf: (key: ServiceKey) => string;
   /** The kubelet, once started: its servers listen before it registers its node. */
   kubelet: KubeletSlot;
+  /** The cluster agent's handlers on this node. */
+  agent: Omit<ClusterAgentDeps, 'tls'>;
 }
 
 export interface KubeletSlot {
@@ -64,8 +67,23 @@ export interface KubeletSlot {
 
 const NOT_STARTED: AuthResult = { ok: false, code: 503, text: 'kubelet is starting' };
 
-/** Builds every service's server (not yet listening), each with the TLS material its args name. */
-export async function createServers(deps: ListenerDeps): Promise<{ tcp: Record<ServiceKey, Serving>; containerd: Serving }> {
+/** The services a joined worker does not run: `<app> will not run on a cluster node`, as MicroK8s' wrappers say. */
+export const CONTROL_PLANE_SERVICES: readonly ServiceKey[] = [
+  'apiserver',
+  'etcd',
+  'etcdPeer',
+  'controllerManager',
+  'scheduler',
+  'schedulerInsecure',
+  'controllerManagerInsecure',
+];
+
+/**
+ * Builds the server of every enabled service (not yet listening), each with
+ * the TLS material its args name. The API server needs the control plane: a
+ * worker has none and does not run it.
+ */
+export async function createServers(deps: ListenerDeps): Promise<{ tcp: Partial<Record<ServiceKey, Serving>>; containerd: Serving }> {
   const { config, host, version } = deps;
   const startedAt = new Date();
   const [apiTls, kubeletTls, etcdTls, agentTls, componentTls, kubeletClientTls] = await Promise.all([
@@ -77,43 +95,47 @@ export async function createServers(deps: ListenerDeps): Promise<{ tcp: Record<S
     readServingTls(config.kubelet.apiserverClient),
   ]);
   const slot = deps.kubelet;
-  const etcd = createEtcdServer({ tls: etcdTls, clientCertAuth: config.etcd.clientCertAuth, startedAt });
-  const etcdPeer = createEtcdPeerServer({
-    name: host.hostname,
-    peerUrl: () => deps.urlOf('etcdPeer'),
-    clientUrl: () => deps.urlOf('etcd').replace('127.0.0.1', host.defaultIp),
-  });
-  return {
-    tcp: {
-      apiserver: fromApp(
+  const builders: Record<ServiceKey, () => Serving> = {
+    apiserver: () => {
+      const { controlPlane, security } = deps;
+      if (!controlPlane || !security) throw new Error('the API server needs the control plane');
+      return fromApp(
         createApiServer({
           tls: apiTls,
           version,
-          registry: deps.controlPlane.registry,
-          resources: deps.controlPlane.resources,
-          pipeline: deps.security.pipeline,
-          serviceAccountTokens: deps.security.serviceAccountTokens,
-          policy: deps.security.policy,
+          registry: controlPlane.registry,
+          resources: controlPlane.resources,
+          pipeline: security.pipeline,
+          serviceAccountTokens: security.serviceAccountTokens,
+          policy: security.policy,
           serverAddress: () => deps.urlOf('apiserver').replace(/^https:\/\/127\.0\.0\.1/, `https://${host.defaultIp}`).replace(/^https:\/\//, ''),
           kubelet: kubeletClient(kubeletClientTls),
         }),
-      ),
-      kubelet: fromApp(
-        createKubeletServer({ tls: kubeletTls, auth: (request) => slot.auth?.(request) ?? Promise.resolve(NOT_STARTED), backend: () => slot.backend }),
-      ),
-      kubeletReadOnly: fromApp(createKubeletReadOnlyServer(() => slot.backend)),
-      kubeletHealthz: fromApp(createKubeletHealthzServer()),
-      clusterAgent: fromApp(createClusterAgentServer({ tls: agentTls })),
-      etcd: fromServer(etcd as unknown as Server),
-      etcdPeer: fromServer(etcdPeer),
-      controllerManager: fromApp(createComponentSecureServer({ tls: componentTls, startedAt })),
-      scheduler: fromApp(createComponentSecureServer({ tls: componentTls, startedAt })),
-      schedulerInsecure: fromApp(createComponentInsecureServer({ startedAt })),
-      controllerManagerInsecure: fromApp(createComponentInsecureServer({ startedAt })),
-      kubeProxyMetrics: fromApp(createKubeProxyMetricsServer({ startedAt })),
-      kubeProxyHealthz: fromApp(createKubeProxyHealthServer()),
-      containerdMetrics: fromApp(createContainerdMetricsServer({ startedAt })),
+      );
     },
-    containerd: fromServer(createContainerdServer() as unknown as Server),
+    kubelet: () =>
+      fromApp(createKubeletServer({ tls: kubeletTls, auth: (request) => slot.auth?.(request) ?? Promise.resolve(NOT_STARTED), backend: () => slot.backend })),
+    kubeletReadOnly: () => fromApp(createKubeletReadOnlyServer(() => slot.backend)),
+    kubeletHealthz: () => fromApp(createKubeletHealthzServer()),
+    clusterAgent: () => fromApp(createClusterAgentServer({ ...deps.agent, tls: agentTls })),
+    etcd: () => fromServer(createEtcdServer({ tls: etcdTls, clientCertAuth: config.etcd.clientCertAuth, startedAt }) as unknown as Server),
+    etcdPeer: () =>
+      fromServer(
+        createEtcdPeerServer({
+          name: host.hostname,
+          peerUrl: () => deps.urlOf('etcdPeer'),
+          clientUrl: () => deps.urlOf('etcd').replace('127.0.0.1', host.defaultIp),
+        }),
+      ),
+    controllerManager: () => fromApp(createComponentSecureServer({ tls: componentTls, startedAt })),
+    scheduler: () => fromApp(createComponentSecureServer({ tls: componentTls, startedAt })),
+    schedulerInsecure: () => fromApp(createComponentInsecureServer({ startedAt })),
+    controllerManagerInsecure: () => fromApp(createComponentInsecureServer({ startedAt })),
+    kubeProxyMetrics: () => fromApp(createKubeProxyMetricsServer({ startedAt })),
+    kubeProxyHealthz: () => fromApp(createKubeProxyHealthServer()),
+    containerdMetrics: () => fromApp(createContainerdMetricsServer({ startedAt })),
   };
+  const tcp: Partial<Record<ServiceKey, Serving>> = {};
+  for (const key of Object.keys(config.endpoints) as ServiceKey[]) tcp[key] = builders[key]();
+  return { tcp, containerd: fromServer(createContainerdServer() as unknown as Server) };
 }

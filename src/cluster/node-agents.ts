@@ -31,13 +31,17 @@ export async function startNodeAgents(options: {
   gitVersion: string;
   kubeletPort: number;
   slot: KubeletSlot;
+  /** The scheduler runs with the control plane only. */
+  scheduler: boolean;
 }): Promise<{ close(): void }> {
   const { config, host } = options;
   const [kubeletConfig, schedulerConfig] = await Promise.all([
     kubeconfigOf(config.kubelet.kubeconfig, '--kubeconfig of the kubelet'),
-    kubeconfigOf(join(options.layout.credentials, 'scheduler.config'), '--kubeconfig of kube-scheduler'),
+    options.scheduler ? kubeconfigOf(join(options.layout.credentials, 'scheduler.config'), '--kubeconfig of kube-scheduler') : undefined,
   ]);
-  const scheduler = runScheduler(new RestClient(schedulerConfig, `kube-scheduler/${options.gitVersion} (linux/amd64) kubernetes/microk8s-sim/scheduler`));
+  const scheduler = schedulerConfig
+    ? runScheduler(new RestClient(schedulerConfig, `kube-scheduler/${options.gitVersion} (linux/amd64) kubernetes/microk8s-sim/scheduler`))
+    : undefined;
   const nodeName = nodeNameOf(config, host);
   try {
     const kubelet = await startKubelet({
@@ -73,12 +77,12 @@ export async function startNodeAgents(options: {
     });
     return {
       close() {
-        scheduler.stop();
+        scheduler?.stop();
         kubelet.close();
       },
     };
   } catch (err) {
-    scheduler.stop();
+    scheduler?.stop();
     throw err;
   }
 }

@@ -81,8 +81,13 @@ export interface PortPolicy {
 }
 
 /** Writes the default args files that are missing (the user's edits are kept). */
+/** The snap's variables for this data directory: $SNAP is the package, $SNAP_DATA `current`, $SNAP_COMMON `common`. */
+export function snapPaths(layout: DataDirLayout, snap: string): SnapPaths {
+  return { snap, snapData: layout.current, snapCommon: layout.common };
+}
+
 export async function ensureArgsFiles(layout: DataDirLayout, snap: string): Promise<void> {
-  const paths: SnapPaths = { snap, snapData: layout.current, snapCommon: layout.common };
+  const paths = snapPaths(layout, snap);
   await Promise.all(
     [...ARGS_FILES, 'containerd.toml' as const].map(async (name) => {
       await writeFile(join(layout.args, name), defaultArgsText(name, paths), { flag: 'wx', mode: 0o660 }).catch(

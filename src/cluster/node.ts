@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { access, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { detectHost, type HostInfo } from './host.js';
 import type { ApiserverSecurity } from './apiserver-security.js';
 import type { ControlPlane } from './control-plane.js';
 import type { Serving } from './listeners.js';
+import { clusterAgentDeps, type AgentNode } from './agent-deps.js';
 import { acquireLock } from './lock.js';
 import { refreshOptInConfig } from './args/refresh-opt.js';
 import { ensureArgsFiles, nodeNameOf, readNodeConfig, type NodeConfig } from './node-config.js';
@@ -33,9 +34,15 @@ export interface NodeOptions {
   ephemeral?: boolean;
   /** Sets --authorization-mode in the args before start: RBAC,Node (true) or AlwaysAllow (false). */
   rbac?: boolean;
+  /** Ports to take again (a restart with ephemeral ports keeps the ones a cluster knows this node by). */
+  ports?: Partial<Record<ServiceKey, number>>;
 }
 
 export const RBAC_MODE = 'RBAC,Node';
+
+/** What MicroK8s' wrappers print for a control-plane command run on a joined worker. */
+export const CLUSTER_NODE_MESSAGE = (command: string): string =>
+  `This MicroK8s deployment is acting as a node in a cluster. Please use the microk8s ${command} on the master.`;
 export const ALWAYS_ALLOW_MODE = 'AlwaysAllow';
 
 export interface ServiceStatus {
@@ -55,6 +62,8 @@ export interface NodeStatus {
   dataDir: string;
   kubernetesVersion: string;
   authorizationModes: string[];
+  /** `worker` once joined to another node's cluster (clustered.lock): no control plane runs here. */
+  role: 'control-plane' | 'worker';
   /** The rbac addon's state as MicroK8s derives it: whether the `cluster-admin` ClusterRole exists. */
   readonly rbac: boolean;
   services: ServiceStatus[];
@@ -63,8 +72,8 @@ export interface NodeStatus {
 
 export interface RunningNode {
   status: NodeStatus;
-  /** Settles once the node has stopped, whoever stopped it (stop(), the control socket). */
-  stopped: Promise<void>;
+  /** Settles once the node has stopped, whoever stopped it (stop(), the control socket): `restart` when it should start again. */
+  stopped: Promise<'stopped' | 'restart'>;
   layout: DataDirLayout;
   host: HostInfo;
   /** The kubelet's Node. */
@@ -147,6 +156,10 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       await refreshOptInConfig(join(layout.args, 'kube-apiserver'), 'authorization-mode', options.rbac ? RBAC_MODE : ALWAYS_ALLOW_MODE);
     }
     const config = await readNodeConfig(layout, { offset: options.portOffset ?? 0, ephemeral: options.ephemeralPorts ?? false });
+    for (const [key, port] of Object.entries(options.ports ?? {}) as [ServiceKey, number][]) {
+      const endpoint = config.endpoints[key];
+      if (endpoint) endpoint.port = port;
+    }
     const caPem = await readFile(config.apiserver.clientCaFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
       throw new SimError('EPKI', `cannot read ${config.apiserver.clientCaFile} (--client-ca-file): ${err.code}`);
     });
@@ -160,33 +173,44 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     for (const warning of credentials.warnings) process.emitWarning(warning);
 
     const [
-      { createServers },
+      { createServers, CONTROL_PLANE_SERVICES },
       { openControlPlane },
       { openApiserverSecurity },
       { serviceAccountLookup },
       { reconcileBootstrapPolicy, removeBootstrapPolicy },
       { startNodeAgents },
     ] = await modules;
-    controlPlane = await openControlPlane({
-      ...(options.ephemeral ? {} : { storeDir: layout.store }),
-      serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
-      runtimeConfig: config.apiserver.runtimeConfig,
-      argsFile: join(layout.args, 'kube-apiserver'),
-    });
-    security = await openApiserverSecurity(config.apiserver, {
-      lookup: serviceAccountLookup(controlPlane.resources, controlPlane.registry),
-      report: (message) => process.emitWarning(message),
-      resources: controlPlane.resources,
-      registry: controlPlane.registry,
-    });
+    // A joined worker runs the kubelet, kube-proxy, containerd and the agent; the control plane's
+    // services will not run on a cluster node, as MicroK8s' wrappers say.
+    const worker = await access(layout.clusteredLock).then(
+      () => true,
+      () => false,
+    );
+    if (worker) for (const key of CONTROL_PLANE_SERVICES) delete config.endpoints[key];
+    else {
+      controlPlane = await openControlPlane({
+        ...(options.ephemeral ? {} : { storeDir: layout.store }),
+        serviceClusterIpRange: config.apiserver.serviceClusterIpRange,
+        runtimeConfig: config.apiserver.runtimeConfig,
+        argsFile: join(layout.args, 'kube-apiserver'),
+      });
+      security = await openApiserverSecurity(config.apiserver, {
+        lookup: serviceAccountLookup(controlPlane.resources, controlPlane.registry),
+        report: (message) => process.emitWarning(message),
+        resources: controlPlane.resources,
+        registry: controlPlane.registry,
+      });
+    }
     const services: ServiceStatus[] = [];
     const urlOf = (key: ServiceKey): string => services.find((s) => s.key === key)?.url ?? '';
     const kubeletSlot = {};
-    const servers = await createServers({ config, host, version, urlOf, controlPlane, security, kubelet: kubeletSlot });
+    // Filled in once the API server listens: joins need its port, configure its reload.
+    const agentNode: AgentNode = { layout, restartApiserver: async () => undefined };
+    const servers = await createServers({ config, host, version, urlOf, controlPlane, security, kubelet: kubeletSlot, agent: clusterAgentDeps(agentNode) });
     opened.push(...Object.values(servers.tcp), servers.containerd);
     const bound = SERVICES.filter((spec) => config.endpoints[spec.key]).map(async (spec) => {
       const endpoint = config.endpoints[spec.key]!;
-      const serving = servers.tcp[spec.key];
+      const serving = servers.tcp[spec.key]!;
       await serving.ready();
       const port = await listen(serving.server, endpoint, spec.name);
       const url = `${spec.scheme}://${reachableHost(endpoint.host)}:${port}`;
@@ -202,59 +226,89 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
 
     const ports: Partial<Record<ServiceKey, number>> = Object.fromEntries(services.map((s) => [s.key, s.port]));
     if (ports.apiserver) await credentials.writeKubeconfigs(`https://127.0.0.1:${ports.apiserver}`);
-    await controlPlane.start({ endpointIP: host.defaultIp, port: ports.apiserver ?? 0 });
+    await controlPlane?.start({ endpointIP: host.defaultIp, port: ports.apiserver ?? 0 });
     const status: NodeStatus = {
       running: true,
       pid: process.pid,
       dataDir: layout.root,
+      role: worker ? 'worker' : 'control-plane',
       kubernetesVersion: version.gitVersion,
       authorizationModes: config.apiserver.authorizationModes,
       get rbac() {
-        return controlPlane!.resources.revisionOf(controlPlane!.registry.lookup('rbac.authorization.k8s.io', 'v1', 'clusterroles')!, '', 'cluster-admin') !== undefined;
+        const roles = controlPlane?.registry.lookup('rbac.authorization.k8s.io', 'v1', 'clusterroles');
+        return roles !== undefined && controlPlane!.resources.revisionOf(roles, '', 'cluster-admin') !== undefined;
       },
       services,
       containerdSocket: config.containerd.socket,
     };
 
     const rbacActive = (modes: readonly string[]): boolean => modes.includes('RBAC');
-    if (rbacActive(status.authorizationModes)) await reconcileBootstrapPolicy(controlPlane.resources, controlPlane.registry);
-    if (ports.apiserver && ports.kubelet) {
-      agents = await startNodeAgents({ layout, config, host, gitVersion: version.gitVersion, kubeletPort: ports.kubelet, slot: kubeletSlot });
+    if (controlPlane && rbacActive(status.authorizationModes)) await reconcileBootstrapPolicy(controlPlane.resources, controlPlane.registry);
+    // The kubelet talks to the local API server, or a worker's to the control plane its kubelet.config names.
+    if (ports.kubelet && (ports.apiserver || worker)) {
+      agents = await startNodeAgents({ layout, config, host, gitVersion: version.gitVersion, kubeletPort: ports.kubelet, slot: kubeletSlot, scheduler: !worker });
     }
 
-    let resolveStopped!: () => void;
-    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+    let resolveStopped!: (reason: 'stopped' | 'restart') => void;
+    const stopped = new Promise<'stopped' | 'restart'>((resolve) => (resolveStopped = resolve));
     let control: Server | undefined;
     let stopping: Promise<void> | undefined;
-    const stop = (): Promise<void> =>
+    const halt = (reason: 'stopped' | 'restart'): Promise<void> =>
       (stopping ??= (async () => {
         // Not awaited: a stop asked through the control socket still has to be answered.
         control?.close();
         await closeAll();
         await lock.release();
-        resolveStopped();
+        resolveStopped(reason);
       })());
+    const stop = (): Promise<void> => halt('stopped');
     const reloadAuthorization = async (): Promise<NodeStatus> => {
       const fresh = await readNodeConfig(layout, { offset: options.portOffset ?? 0, ephemeral: options.ephemeralPorts ?? false });
       const before = status.authorizationModes;
       const after = fresh.apiserver.authorizationModes;
-      security!.setAuthorizationModes(after);
       status.authorizationModes = after;
-      if (rbacActive(after)) await reconcileBootstrapPolicy(controlPlane!.resources, controlPlane!.registry);
-      else if (rbacActive(before)) await removeBootstrapPolicy(controlPlane!.resources, controlPlane!.registry);
+      // A worker only records the mode in its args (the control plane applies it).
+      if (!security || !controlPlane) return status;
+      security.setAuthorizationModes(after);
+      if (rbacActive(after)) await reconcileBootstrapPolicy(controlPlane.resources, controlPlane.registry);
+      else if (rbacActive(before)) await removeBootstrapPolicy(controlPlane.resources, controlPlane.registry);
       return status;
     };
     // A reload applies the args and credential files again, as a restart of the apiserver would.
+    const reloadCredentials = async (): Promise<void> => {
+      await security?.credentialFiles.reload();
+    };
     const reload = async (): Promise<NodeStatus> => {
-      await security!.credentialFiles.reload();
+      await reloadCredentials();
       return reloadAuthorization();
     };
-    const explain = (query: ExplainQuery): { text: string } => ({
-      text: security!.explain(explainAttributes(query, controlPlane!.registry)),
-    });
-    control = await serveControl(layout.controlSocket, { status: () => status, stop, reload, explain });
+    const explain = (query: ExplainQuery): { text: string } => {
+      if (!security || !controlPlane) throw new SimError('EUSAGE', CLUSTER_NODE_MESSAGE('explain'));
+      return { text: security.explain(explainAttributes(query, controlPlane.registry)) };
+    };
+    const removeNode = async (name: string): Promise<{ removed: boolean }> => {
+      if (!controlPlane) throw new SimError('EUSAGE', CLUSTER_NODE_MESSAGE('remove-node'));
+      const { removeClusterNode } = await import('./membership.js');
+      return removeClusterNode({ layout, resources: controlPlane.resources, registry: controlPlane.registry, userFiles: userFilesOf(layout, config), reloadCredentials }, name);
+    };
+    // The restart is answered first; whoever started the node starts it again when `stopped` says so.
+    const restart = async (): Promise<void> => void setImmediate(() => void halt('restart'));
+    agentNode.restartApiserver = reloadAuthorization;
+    if (!worker && ports.apiserver) {
+      const { admitJoiningNode } = await import('./membership.js');
+      const facts = {
+        layout,
+        config,
+        caPem,
+        kubeProxyToken: credentials.credentials.tokens.kubeProxy,
+        apiPort: ports.apiserver,
+        authorizationModes: () => status.authorizationModes,
+        reloadCredentials,
+      };
+      agentNode.admitNode = (request) => admitJoiningNode(facts, request);
+    }
+    control = await serveControl(layout.controlSocket, { status: () => status, stop, reload, explain, restart, removeNode });
     sockets.push(layout.controlSocket);
-    const credentialFiles = security.credentialFiles;
     return {
       status,
       stopped,
@@ -266,7 +320,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       services,
       ports,
       userFiles: userFilesOf(layout, config),
-      reloadCredentials: () => credentialFiles.reload(),
+      reloadCredentials,
       reloadAuthorization,
       stop,
     };

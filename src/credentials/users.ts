@@ -58,7 +58,7 @@ async function readText(file: string): Promise<string> {
 }
 
 /** Appends a line to a credentials CSV, refusing to write to a file that does not parse. */
-async function appendCredential(file: string, line: string): Promise<void> {
+export async function appendCredential(file: string, line: string): Promise<void> {
   const text = await readText(file);
   parseStaticCredentials(text, file);
   await replaceFile(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`, 0o600);

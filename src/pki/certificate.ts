@@ -239,3 +239,17 @@ function toForgeExtension(spec: ExtensionSpec, subjectKeyId: Buffer, issuer: Iss
 function lf(pem: string): string {
   return pem.replace(/\r\n/g, '\n');
 }
+
+/** A PEM certificate request's subject (CN, then O values) and public key, once its signature checks. */
+export function readCertificationRequest(csrPem: string): { commonName: string; organizations: string[]; publicKeyPem: string } | undefined {
+  let csr: ReturnType<typeof forge.pki.certificationRequestFromPem>;
+  try {
+    csr = forge.pki.certificationRequestFromPem(csrPem);
+  } catch {
+    return undefined;
+  }
+  if (!csr.verify() || !csr.publicKey) return undefined;
+  const values = (name: string): string[] =>
+    csr.subject.attributes.filter((a: forge.pki.CertificateField) => a.shortName === name).map((a: forge.pki.CertificateField) => String(a.value));
+  return { commonName: values('CN')[0] ?? '', organizations: values('O'), publicKeyPem: forge.pki.publicKeyToPem(csr.publicKey as forge.pki.rsa.PublicKey) };
+}

@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { SimError } from '../sim-error.js';
-import { buildCertificate, type SigningCa } from './certificate.js';
+import { buildCertificate, readCertificationRequest, type SigningCa } from './certificate.js';
 import { generateRsaKeyPair, sameKey, tryParsePrivateKey } from './keys.js';
 import { CLIENT_DAYS } from './layout.js';
 import { EXT_KEY_USAGE_OIDS, nameAttribute, type ExtensionSpec, type GeneralName, type NameAttribute } from './x509-spec.js';
@@ -67,6 +67,17 @@ export async function issueClientCertificate(
   const key = await generateRsaKeyPair();
   const certPem = signClientCertificate(ca, subject, key.publicKeyPem, opts ?? {});
   return { certPem, keyPem: key.privateKeyPem };
+}
+
+/**
+ * The agent's sign-cert (MicroK8s' `sign_certificate`): a joining node's CSR
+ * signed by the cluster CA for 3650 days, its CN and O kept.
+ */
+export function signCertificateRequest(ca: { certPem: string; keyPem: string }, csrPem: string): string {
+  checkSigningCa(ca);
+  const request = readCertificationRequest(csrPem);
+  if (!request) throw new SimError('EPKI', 'the certificate request is not a valid PEM CSR');
+  return signClientCertificate(ca, { commonName: request.commonName, organizations: request.organizations }, request.publicKeyPem);
 }
 
 function checkSigningCa(ca: SigningCa): void {

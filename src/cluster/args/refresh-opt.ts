@@ -13,3 +13,12 @@ export async function refreshOptInConfig(file: string, flag: string, value: stri
   if (next !== text) await writeFile(file, next);
   return previous;
 }
+
+/** Removes `--<flag>` lines from an args file (the agent's `arguments_remove`). Returns whether any was there. */
+export async function removeArgument(file: string, flag: string): Promise<boolean> {
+  const text = await readFile(file, 'utf8');
+  const pattern = new RegExp(`^--${flag}(?:=|\\s+|$).*(?:\\n|$)`, 'gm');
+  const next = text.replace(pattern, '');
+  if (next !== text) await writeFile(file, next);
+  return next !== text;
+}
