@@ -1,8 +1,8 @@
-// `npm run bench [startup|api|auth|patch|store|kubelet]`: the project's benchmarks, each in its own process.
+// `npm run bench [startup|api|auth|patch|store|kubelet|cluster]`: the project's benchmarks, each in its own process.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const all = ['startup', 'api', 'auth', 'patch', 'store', 'kubelet'];
+const all = ['startup', 'api', 'auth', 'patch', 'store', 'kubelet', 'cluster'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 for (const name of chosen) {
   if (!all.includes(name)) {

@@ -47,3 +47,26 @@ export function exitStatusBytes(result: FinishResult, flavor: StatusFlavor, comm
   if (flavor !== 'v1') return Buffer.from(JSON.stringify(status));
   return status.status === 'Success' ? null : Buffer.from(String(status.message));
 }
+
+/**
+ * A session's `finish`, whatever the transport: once only, the output
+ * written so far goes out first, then the exit status (when the protocol
+ * sends one), then the transport closes.
+ */
+export function finisher(
+  outputs: ({ seal(): Promise<void> } | null)[],
+  flavor: StatusFlavor,
+  command: string[] | undefined,
+  transport: { sendStatus(status: Buffer): void; close(): void },
+): (result: FinishResult) => void {
+  let finished = false;
+  return (result) => {
+    if (finished) return;
+    finished = true;
+    void Promise.all(outputs.map((output) => output?.seal())).then(() => {
+      const status = exitStatusBytes(result, flavor, command);
+      if (status) transport.sendStatus(status);
+      transport.close();
+    });
+  };
+}

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { exitStatusBytes, type FinishResult, type StatusFlavor } from './exit-status.js';
+import { finisher, type StatusFlavor } from './exit-status.js';
 import { GatedWritable } from './gated-writable.js';
 import { acceptSpdyUpgrade, negotiateStreamProtocol } from './http-upgrade.js';
 import type { RemoteCommandOptions, RemoteCommandSession } from './remote-command.js';
@@ -67,7 +67,6 @@ export function serveSpdyRemoteCommand(
       error.reset();
       streams.get('stdin')?.end();
     }
-    let finished = false;
     const writer = (stream: SpdyStream | undefined) =>
       stream ? new GatedWritable((chunk) => writeTo(stream, chunk), () => stream.end()) : null;
     const stdout = writer(streams.get('stdout'));
@@ -87,16 +86,11 @@ export function serveSpdyRemoteCommand(
       stderr,
       resize,
       closed: session.closed,
-      finish(result: FinishResult) {
-        if (finished) return;
-        finished = true;
-        void Promise.all([stdout?.seal(), stderr?.seal()]).then(() => {
-          const status = exitStatusBytes(result, flavor, options.command);
-          if (status && !error.destroyed) error.write(status);
-          // FIN every stream (after the status) before GOAWAY, so the client reads them to EOF.
-          void Promise.all([...streams.values()].map(endAndWait)).then(() => session.goAway());
-        });
-      },
+      finish: finisher([stdout, stderr], flavor, options.command, {
+        sendStatus: (status) => void (error.destroyed || error.write(status)),
+        // FIN every stream (after the status) before GOAWAY, so the client reads them to EOF.
+        close: () => void Promise.all([...streams.values()].map(endAndWait)).then(() => session.goAway()),
+      }),
     });
   }
 }

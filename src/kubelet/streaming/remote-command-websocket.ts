@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Duplex } from 'node:stream';
 import type { ChannelEncoding } from './channel-codec.js';
 import { ChannelConnection } from './channel-connection.js';
-import { exitStatusBytes, type FinishResult, type StatusFlavor } from './exit-status.js';
+import { finisher, type StatusFlavor } from './exit-status.js';
 import { GatedWritable } from './gated-writable.js';
 import type { RemoteCommandOptions, RemoteCommandSession } from './remote-command.js';
 import { TerminalSizeQueue } from './terminal-size.js';
@@ -40,7 +40,6 @@ export async function serveWebSocketRemoteCommand(
 
   const ws = await acceptWebSocket(request, socket, head, protocol);
   const conn = new ChannelConnection(ws, encoding, flavor === 'v5');
-  let finished = false;
 
   // Upstream announces the connection with one empty frame on the first output channel.
   void conn.send(options.stdout ? STDOUT : options.stderr ? STDERR : ERROR, Buffer.alloc(0));
@@ -68,14 +67,9 @@ export async function serveWebSocketRemoteCommand(
     stderr,
     resize,
     closed: conn.closed,
-    finish(result: FinishResult) {
-      if (finished) return;
-      finished = true;
-      void Promise.all([stdout?.seal(), stderr?.seal()]).then(() => {
-        const status = exitStatusBytes(result, flavor, options.command);
-        if (status) void conn.send(ERROR, status);
-        conn.close();
-      });
-    },
+    finish: finisher([stdout, stderr], flavor, options.command, {
+      sendStatus: (status) => void conn.send(ERROR, status),
+      close: () => conn.close(),
+    }),
   });
 }
