@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentError, type ClusterAgentDeps, type JoinAnswer, type JoinRequest } from '../cluster-agent/server.js';
+import { AgentError } from '../cluster-agent/agent-error.js';
+import type { ClusterAgentDeps, JoinAnswer, JoinRequest } from '../cluster-agent/server.js';
 import { ARGS_FILES } from './args/default-args.js';
 import { refreshOptInConfig, removeArgument } from './args/refresh-opt.js';
 import type { DataDirLayout } from './data-dir.js';

@@ -12,7 +12,8 @@ import {
   warningHeaders,
   type FieldValidationDirective,
 } from '../../src/apiserver/endpoints/field-validation.js';
-import { applyPatch, decodePatch } from '../../src/apiserver/endpoints/patch.js';
+import { decodePatch } from '../../src/apiserver/endpoints/patch.js';
+import { applyPatch } from '../../src/apiserver/endpoints/patch-apply.js';
 import type { KubeObject } from '../../src/registry/types.js';
 
 /** The Status a call fails with (undefined if it does not fail with one). */

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { statusOf } from '../helpers/status.js';
-import { applyPatch, decodePatch, jsonPatch, mergePatch } from '../../src/apiserver/endpoints/patch.js';
+import { decodePatch, jsonPatch, mergePatch } from '../../src/apiserver/endpoints/patch.js';
+import { applyPatch } from '../../src/apiserver/endpoints/patch-apply.js';
 import { strategicMergePatch, type Json } from '../../src/apiserver/endpoints/strategic-merge.js';
 import { messageOfKind } from '../../src/apiserver/openapi/type-tables.js';
 

@@ -1,14 +1,12 @@
 import { badRequest, failureStatus, StatusError } from '../../api/status.js';
-import type { KubeObject } from '../../registry/types.js';
-import { messageOfKind } from '../openapi/type-tables.js';
 import { mediaType, parseJson, unsupportedMediaType } from './body.js';
-import { strategicMergePatch, type Json } from './strategic-merge.js';
+import type { Json } from './strategic-merge.js';
 
 /** Server-side apply's media type: its body is the applied configuration (YAML or JSON), not a patch. */
 export const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
 export const PATCH_MEDIA_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', APPLY_PATCH_TYPE];
 
-const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: Json, patch: Json): Json {
@@ -122,13 +120,4 @@ export function decodePatch(body: Buffer | undefined, contentType: string | unde
   const type = mediaType(contentType);
   if (!accepted.includes(type) || type === APPLY_PATCH_TYPE) throw unsupportedMediaType(accepted);
   return { type, patch: parseJson(body ?? Buffer.alloc(0)) as Json };
-}
-
-/** Applies a decoded patch to the current object (a strategic merge with the strategies of its kind's message). */
-export function applyPatch(current: KubeObject, { type, patch }: Patch): KubeObject {
-  const doc = current as unknown as Json;
-  const smp = (): Json => strategicMergePatch(doc, patch, messageOfKind(current.apiVersion ?? '', current.kind ?? ''));
-  const result = type === 'application/json-patch+json' ? jsonPatch(doc, patch) : type === 'application/merge-patch+json' ? mergePatch(doc, patch) : smp();
-  if (!isObject(result)) throw new StatusError(badRequest('the patch did not produce an object'));
-  return result as KubeObject;
 }

@@ -21,7 +21,7 @@ import { nodeProxy, podLog, POD_STREAMS } from './kubelet-subresources.js';
 import type { KubeletClient } from './kubelet-proxy.js';
 import type { ServiceAccountTokens } from '../../auth/authn/service-account/index.js';
 import { negotiateDiscovery, negotiateResource, type ResponseForm } from './negotiate.js';
-import { APPLY_PATCH_TYPE, applyPatch, CUSTOM_RESOURCE_PATCH_TYPES, decodePatch, PATCH_MEDIA_TYPES } from './patch.js';
+import { APPLY_PATCH_TYPE, CUSTOM_RESOURCE_PATCH_TYPES, decodePatch, PATCH_MEDIA_TYPES } from './patch.js';
 import { booleanParam, dryRunOf, integerParam } from './query.js';
 import { managerOrUserAgent, validateWriteParameters, type OptionsKind } from '../fieldmanager/manager-name.js';
 import { FieldSet } from '../fieldmanager/fieldpath.js';
@@ -245,7 +245,7 @@ export function registerResourceEndpoints(app: FastifyInstance, deps: ResourceEn
       const directive = checks.fieldValidationOf(query, 'patch');
       const decoded = decodePatch(request.body as Buffer | undefined, type, patchTypesOf(rt));
       const validate = checks.patchFieldValidator(rt, decoded.type, (request.body as Buffer | undefined) ?? Buffer.alloc(0), directive);
-      const patched = await store.update(rt, namespace, name, (current) => warned(checks, reply, validate(applyPatch(current, decoded))), {
+      const patched = await store.update(rt, namespace, name, (current) => warned(checks, reply, validate(checks.applyPatch(current, decoded))), {
         ...options(checks, query, rt, request, 'PatchOptions', info.subresource),
         ...subresource,
       });

@@ -4,7 +4,7 @@ import type { ResourceStore, WriteOptions } from '../../registry/generic/resourc
 import { formatLabels, labelSelectorString } from '../../registry/index.js';
 import { setAtJsonPath, valueAtJsonPath } from '../../registry/custom-resource.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
-import { applyPatch, type Patch } from './patch.js';
+import type { Patch } from './patch.js';
 
 /**
  * The `scale` subresource (autoscaling/v1 Scale) of the workloads with a
@@ -48,6 +48,7 @@ export async function writeScale(
   change: { scale: KubeObject } | { patch: Patch },
   options: WriteOptions,
 ): Promise<KubeObject> {
+  const { applyPatch } = await import('./write-checks.js');
   const updated = await store.update(
     rt,
     namespace,

@@ -7,3 +7,4 @@
 export { fieldValidationOf, patchFieldValidator, validateObjectFields, warningHeaders } from './field-validation.js';
 export { applyObject, conflictStatus } from '../fieldmanager/apply.js';
 export { updateManagedFields } from '../fieldmanager/managed-fields.js';
+export { applyPatch } from './patch-apply.js';
