@@ -1,10 +1,10 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { addClusterToken } from '../cluster-agent/tokens.js';
-import { dataDirLayout } from '../cluster/data-dir.js';
+import { CLUSTER_NODE_MESSAGE, dataDirLayout, isClustered } from '../cluster/data-dir.js';
 import { detectHost } from '../cluster/host.js';
 import { joinCluster, leaveCluster } from '../cluster/join.js';
-import { CLUSTER_NODE_MESSAGE, PACKAGE_ROOT } from '../cluster/node.js';
+import { PACKAGE_ROOT, type NodeStatus } from '../cluster/node.js';
 import { nodeNameOf, readNodeConfig, snapPaths } from '../cluster/node-config.js';
 import { askControl } from '../cluster/control-socket.js';
 import { queryNode } from '../cluster/remote-node.js';
@@ -29,11 +29,7 @@ export const REMOVE_NODE_HELP = `Usage: microk8s-sim remove-node <name>
 
 On the control plane: deletes the Node, its kubelet token in known_tokens.csv and its callback entry.`;
 
-const clustered = (dataDir: string): Promise<boolean> =>
-  access(dataDirLayout(dataDir).clusteredLock).then(
-    () => true,
-    () => false,
-  );
+const clustered = (dataDir: string): Promise<boolean> => isClustered(dataDirLayout(dataDir));
 
 /** The agent's port: where it listens now, else its args file's --bind. */
 async function agentPort(dataDir: string): Promise<number> {
@@ -89,10 +85,23 @@ export async function addNodeCommand(dataDir: string, argv: string[]): Promise<n
   return 0;
 }
 
-/** Restarts a running node so that it comes back in its new role; says whether one ran. */
-async function restartIfRunning(dataDir: string): Promise<boolean> {
+/** How long a restarted node may take to answer again. */
+const RESTART_SECONDS = 60;
+
+/**
+ * Restarts a running node so that it comes back in its new role, and waits
+ * until it answers in that role (MicroK8s' join and leave restart the
+ * services before they return). Says whether a node ran.
+ */
+async function restartIfRunning(dataDir: string, role: NodeStatus['role']): Promise<boolean> {
   const answer = await askControl<{ restarting?: boolean }>(dataDirLayout(dataDir).controlSocket, { op: 'restart' });
-  return answer?.restarting === true;
+  if (answer?.restarting !== true) return false;
+  const deadline = Date.now() + RESTART_SECONDS * 1000;
+  while (Date.now() < deadline) {
+    if ((await queryNode(dataDir).catch(() => undefined))?.role === role) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new SimError('ENOTRUNNING', `the node did not come back within ${RESTART_SECONDS} s: see ${dataDirLayout(dataDir).logFile}`);
 }
 
 export async function joinCommand(dataDir: string, argv: string[]): Promise<number> {
@@ -107,7 +116,7 @@ export async function joinCommand(dataDir: string, argv: string[]): Promise<numb
   const config = await readNodeConfig(layout, { offset: 0, ephemeral: false });
   const connection = values['skip-verify'] ? positionals[0]!.split('/').slice(0, 2).join('/') : positionals[0]!;
   await joinCluster(layout, connection, { hostname: nodeNameOf(config, detectHost()), agentPort: await agentPort(dataDir) });
-  await restartIfRunning(dataDir);
+  await restartIfRunning(dataDir, 'worker');
   console.log('Successfully joined the cluster.');
   return 0;
 }
@@ -123,7 +132,7 @@ export async function leaveCommand(dataDir: string, argv: string[]): Promise<num
     return 1;
   }
   await leaveCluster(layout, snapPaths(layout, PACKAGE_ROOT));
-  await restartIfRunning(dataDir);
+  await restartIfRunning(dataDir, 'control-plane');
   return 0;
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { dataDirLayout } from '../cluster/data-dir.js';
+import { CLUSTER_NODE_MESSAGE, dataDirLayout, isClustered } from '../cluster/data-dir.js';
 import { detectHost } from '../cluster/host.js';
 import { SimError } from '../sim-error.js';
 import { parseCommandArgs } from './args.js';
@@ -16,7 +16,12 @@ export async function configCommand(dataDir: string, argv: string[]): Promise<nu
     console.log(CONFIG_HELP);
     return 0;
   }
-  const file = join(dataDirLayout(dataDir).credentials, 'client.config');
+  const layout = dataDirLayout(dataDir);
+  if (await isClustered(layout)) {
+    console.log(CLUSTER_NODE_MESSAGE('config'));
+    return 0;
+  }
+  const file = join(layout.credentials, 'client.config');
   const text = await readFile(file, 'utf8').catch(() => {
     throw new SimError('ENOTRUNNING', `${file} does not exist: run 'microk8s-sim start' first`);
   });

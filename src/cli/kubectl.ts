@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { dataDirLayout } from '../cluster/data-dir.js';
+import { CLUSTER_NODE_MESSAGE, dataDirLayout, isClustered } from '../cluster/data-dir.js';
 import { SimError } from '../sim-error.js';
 
 export const KUBECTL_HELP = `Usage: microk8s-sim kubectl <kubectl arguments>
@@ -12,7 +12,12 @@ export async function kubectlCommand(dataDir: string, argv: string[]): Promise<n
     console.log(KUBECTL_HELP);
     return 0;
   }
-  const kubeconfig = join(dataDirLayout(dataDir).credentials, 'client.config');
+  const layout = dataDirLayout(dataDir);
+  if (await isClustered(layout)) {
+    console.log(CLUSTER_NODE_MESSAGE('kubectl'));
+    return 0;
+  }
+  const kubeconfig = join(layout.credentials, 'client.config');
   const child = spawn('kubectl', argv, { stdio: 'inherit', env: { ...process.env, KUBECONFIG: kubeconfig } });
   return new Promise((resolve, reject) => {
     child.once('error', (err: NodeJS.ErrnoException) =>

@@ -1,9 +1,8 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { refreshOptInConfig } from '../cluster/args/refresh-opt.js';
-import { dataDirLayout } from '../cluster/data-dir.js';
+import { CLUSTER_NODE_MESSAGE, dataDirLayout, isClustered } from '../cluster/data-dir.js';
 import { configureJoinedNodes } from '../cluster/distributed-op.js';
-import { ALWAYS_ALLOW_MODE, CLUSTER_NODE_MESSAGE, RBAC_MODE } from '../cluster/node.js';
+import { ALWAYS_ALLOW_MODE, RBAC_MODE } from '../cluster/node.js';
 import { queryNode, reloadNode } from '../cluster/remote-node.js';
 import { SimError } from '../sim-error.js';
 
@@ -28,11 +27,7 @@ async function toggle(dataDir: string, argv: string[], enable: boolean): Promise
     throw new SimError('EUSAGE', `${enable ? 'enable' : 'disable'} takes one addon: ${ADDONS.join(', ')}`);
   }
   const layout = dataDirLayout(dataDir);
-  const clustered = await access(layout.clusteredLock).then(
-    () => true,
-    () => false,
-  );
-  if (clustered) {
+  if (await isClustered(layout)) {
     console.log(CLUSTER_NODE_MESSAGE(enable ? 'enable' : 'disable'));
     return 0;
   }

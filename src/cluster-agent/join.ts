@@ -38,7 +38,8 @@ async function remoteHost(hostname: string, remoteIp: string, lookupHost: (name:
   return addresses.some((a) => plainIp(a) === remoteIp) ? hostname : remoteIp;
 }
 
-const joinHostPort = (host: string, port: string): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+/** `host:port`, with brackets around an IPv6 host. */
+export const joinHostPort = (host: string, port: string): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 /**
  * Ours, not the agent's: port and callback end up in callback-tokens.txt

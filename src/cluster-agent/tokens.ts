@@ -184,12 +184,13 @@ export function recordCallback(dir: string, hostPort: string, token: string): Pr
   });
 }
 
-/** remove-node: drops the callback lines of `host`; false when it had none. */
+/** remove-node: drops the callback lines of `host`, or the one line of `host:port`; false when there was none. */
 export function removeCallback(dir: string, host: string): Promise<boolean> {
   return serialized(dir, async () => {
     const text = await read(dir, TOKEN_FILES.callbacks);
     const lines = text.split('\n');
-    const kept = lines.filter((line) => line.trim() === '' || hostOf(line.trim().split(/\s+/)[0]!) !== host);
+    const matches = (hostPort: string): boolean => hostPort === host || hostOf(hostPort) === host;
+    const kept = lines.filter((line) => line.trim() === '' || !matches(line.trim().split(/\s+/)[0]!));
     if (kept.length === lines.length) return false;
     await write(dir, TOKEN_FILES.callbacks, kept.join('\n'));
     return true;

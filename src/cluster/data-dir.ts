@@ -69,3 +69,15 @@ export async function prepareDataDir(layout: DataDirLayout): Promise<void> {
     throw new SimError('EDATADIR', `cannot use data directory ${layout.root}: ${e.code ?? ''} ${e.path ?? ''}`.trim());
   }
 }
+
+/** Whether the node has joined another's cluster as a worker (its clustered.lock exists). */
+export async function isClustered(layout: DataDirLayout): Promise<boolean> {
+  return access(layout.clusteredLock).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** What MicroK8s' wrappers print for a control-plane command run on a joined worker. */
+export const CLUSTER_NODE_MESSAGE = (command: string): string =>
+  `This MicroK8s deployment is acting as a node in a cluster. Please use the microk8s ${command} on the master.`;

@@ -1,15 +1,21 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JoinAnswer, JoinRequest } from '../cluster-agent/server.js';
 import { formatStaticCredential } from '../credentials/static-credentials.js';
-import { callbackEntries, randomString, removeCallback } from '../cluster-agent/tokens.js';
-import { at, records } from '../registry/util.js';
+import { joinHostPort } from '../cluster-agent/join.js';
+import { randomString, removeCallback } from '../cluster-agent/tokens.js';
 import { appendCredential, removeUser, type UserFiles } from '../credentials/users.js';
 import type { ResourceStore } from '../registry/generic/resource-store.js';
 import type { Registry } from '../registry/index.js';
 import { SimError } from '../sim-error.js';
 import type { DataDirLayout } from './data-dir.js';
 import type { NodeConfig } from './node-config.js';
+
+/**
+ * The nodes joined here, one `<name> <host>:<agent port>` line each: what the
+ * agent's callback-tokens.txt knows them by (MicroK8s keeps this in dqlite).
+ */
+const joinedNodesFile = (layout: DataDirLayout): string => join(layout.var, 'joined-nodes');
 
 const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -43,6 +49,8 @@ export async function admitJoiningNode(facts: ControlPlaneFacts, request: JoinRe
   const token = randomString(ALPHANUMERIC, 32);
   const line = formatStaticCredential({ secret: token, user: `system:node:${request.hostname}`, uid: `kubelet-${randomString('0123456789', 8)}`, groups: ['system:nodes'] });
   await appendCredential(facts.config.apiserver.tokenAuthFile, line);
+  // Which agent is this node's: on one machine several workers share an address, told apart by port.
+  await appendFile(joinedNodesFile(facts.layout), `${request.hostname} ${joinHostPort(request.host, String(request.port))}\n`, { mode: 0o600 });
   await facts.reloadCredentials();
   const etcd = /^--listen-client-urls[= ](\S+)$/m.exec(await readFile(join(facts.layout.args, 'etcd'), 'utf8'))?.[1] ?? '';
   return { ...common, etcd, kubeproxy: facts.kubeProxyToken, kubelet: token };
@@ -61,13 +69,11 @@ export async function removeClusterNode(
   if (context.resources.find(nodes, '', name) === undefined) throw new SimError('EUSAGE', `Node ${name} does not exist.`);
   await removeUser(context.userFiles, `system:node:${name}`);
   await context.reloadCredentials();
-  // The agent recorded the node by name when it resolved, else by address: by its InternalIP when no other entry shares it.
-  const node = context.resources.get(nodes, '', name);
-  const internalIP = records(at(node, 'status.addresses')).find((a) => a.type === 'InternalIP')?.address;
-  const entries = await callbackEntries(context.layout.credentials);
-  if (!(await removeCallback(context.layout.credentials, name)) && typeof internalIP === 'string' && entries.filter((e) => e.host === internalIP).length === 1) {
-    await removeCallback(context.layout.credentials, internalIP);
-  }
+  const file = joinedNodesFile(context.layout);
+  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
+  const mine = (l: string): boolean => l.split(' ')[0] === name;
+  for (const line of lines.filter(mine)) await removeCallback(context.layout.credentials, line.split(' ')[1]!);
+  await writeFile(file, lines.filter((l) => !mine(l)).map((l) => `${l}\n`).join(''), { mode: 0o600 });
   await context.resources.delete(nodes, '', name, {});
   return { removed: true };
 }

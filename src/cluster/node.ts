@@ -1,4 +1,4 @@
-import { access, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { ensurePki } from '../pki/index.js';
 import { SimError } from '../sim-error.js';
 import { serveControl, type ExplainQuery } from './control-socket.js';
 import { explainAttributes } from './explain-query.js';
-import { dataDirLayout, prepareDataDir, type DataDirLayout } from './data-dir.js';
+import { CLUSTER_NODE_MESSAGE, dataDirLayout, isClustered, prepareDataDir, type DataDirLayout } from './data-dir.js';
 import { detectHost, type HostInfo } from './host.js';
 import type { ApiserverSecurity } from './apiserver-security.js';
 import type { ControlPlane } from './control-plane.js';
@@ -40,9 +40,6 @@ export interface NodeOptions {
 
 export const RBAC_MODE = 'RBAC,Node';
 
-/** What MicroK8s' wrappers print for a control-plane command run on a joined worker. */
-export const CLUSTER_NODE_MESSAGE = (command: string): string =>
-  `This MicroK8s deployment is acting as a node in a cluster. Please use the microk8s ${command} on the master.`;
 export const ALWAYS_ALLOW_MODE = 'AlwaysAllow';
 
 export interface ServiceStatus {
@@ -182,10 +179,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     ] = await modules;
     // A joined worker runs the kubelet, kube-proxy, containerd and the agent; the control plane's
     // services will not run on a cluster node, as MicroK8s' wrappers say.
-    const worker = await access(layout.clusteredLock).then(
-      () => true,
-      () => false,
-    );
+    const worker = await isClustered(layout);
     if (worker) for (const key of CONTROL_PLANE_SERVICES) delete config.endpoints[key];
     else {
       controlPlane = await openControlPlane({
