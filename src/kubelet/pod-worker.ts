@@ -1,10 +1,9 @@
 import { StatusError } from '../api/status.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { KubeObject } from '../registry/types.js';
-import { records } from '../registry/util.js';
 import type { ContainerLogsStore } from './container-logs-store.js';
 import { hexOf, rfc3339 } from './documents/node-facts.js';
-import { podStatus, type ContainerRecord, type ContainerState } from './pod-status.js';
+import { podStatus, type ContainerRecord } from './pod-status.js';
 import type { ContainerView } from './runtime/container-view.js';
 import type { ProgramOutcome } from './runtime/container-program.js';
 
@@ -270,14 +269,3 @@ export class PodWorker {
     })();
   }
 }
-
-/** Whether the kubelet still has a pod to run: not finished (Succeeded or Failed) unless being deleted. */
-export function needsWorker(pod: KubeObject): boolean {
-  const phase = (pod.status as { phase?: string } | undefined)?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed';
-}
-
-export const containerNamesOf = (pod: KubeObject): string[] =>
-  records((pod.spec as { containers?: unknown } | undefined)?.containers).map((c) => String(c.name));
-
-export type { ContainerState };

@@ -4,11 +4,9 @@ import type { KubeObject } from '../../registry/types.js';
 import type { KubeletBackend } from '../backend.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../../http/metrics.js';
 
-type Documents = typeof import('../documents/index.js') & typeof import('../documents/node-logs.js');
+type Documents = typeof import('../documents/index.js');
 /** The builders load with the first request that needs one: a node's start does not. */
-let documents: Promise<Documents> | undefined;
-const load = (): Promise<Documents> =>
-  (documents ??= Promise.all([import('../documents/index.js'), import('../documents/node-logs.js')]).then(([a, b]) => ({ ...a, ...b })));
+const load = (): Promise<Documents> => import('../documents/index.js');
 
 const JSON_TYPE = 'application/json';
 

@@ -86,10 +86,6 @@ export function synReplyFrame(streamId: number, flags: number, compressedHeaders
   return controlFrame(FrameType.SynReply, flags, Buffer.concat([u32s(streamId & 0x7fffffff), compressedHeaders]));
 }
 
-export function headersFrame(streamId: number, flags: number, compressedHeaders: Buffer): Buffer {
-  return controlFrame(FrameType.Headers, flags, Buffer.concat([u32s(streamId & 0x7fffffff), compressedHeaders]));
-}
-
 export function rstStreamFrame(streamId: number, status: number): Buffer {
   return controlFrame(FrameType.RstStream, 0, u32s(streamId & 0x7fffffff, status));
 }
