@@ -1,4 +1,5 @@
 import { StatusError } from '../api/status.js';
+import { eventRecorder } from '../client/event-recorder.js';
 import { RestClient } from '../client/rest-client.js';
 import type { KubeconfigSpec } from '../credentials/kubeconfig.js';
 import type { KubeObject } from '../registry/types.js';
@@ -54,6 +55,7 @@ export async function startKubelet(options: KubeletOptions): Promise<Kubelet> {
     client,
     hostIP: options.internalIP,
     logs,
+    record: eventRecorder(client, { component: 'kubelet', host: options.nodeName }),
     viewOf: (pod, container) => environment.viewOf(pod, container),
     allocateIP: (uid) => ips.allocate(uid),
     releaseIP: (uid) => {

@@ -1,4 +1,5 @@
 import { StatusError } from '../api/status.js';
+import type { EventRecorder, EventType } from '../client/event-recorder.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { KubeObject } from '../registry/types.js';
 import type { ContainerLogsStore } from './container-logs-store.js';
@@ -18,6 +19,7 @@ export interface PodWorkerDeps {
   client: RestClient;
   hostIP: string;
   logs: ContainerLogsStore;
+  record: EventRecorder;
   /** What a container of the pod sees (environment, files), resolved by the kubelet. */
   viewOf(pod: KubeObject, container: string): Promise<ContainerView>;
   allocateIP(uid: string): string;
@@ -126,16 +128,22 @@ export class PodWorker {
     if (this.closed || this.terminating) return;
     const { imageId, imagePullOutcome, normalizeImage, runContainerProgram } = await runtime();
     const pull = imagePullOutcome(c.image);
+    this.event(c, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
     if (!pull.ok) {
       c.state = { waiting: { reason: 'ErrImagePull', message: pull.message } };
+      this.event(c, 'Warning', 'Failed', `Failed to pull image "${c.image}": ${pull.message}`);
+      this.event(c, 'Warning', 'Failed', 'Error: ErrImagePull');
       this.push();
       // The next sync finds the pull in back-off, and says so until the pod changes.
       this.after(1, () => {
         c.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } };
+        this.event(c, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`);
+        this.event(c, 'Warning', 'Failed', 'Error: ImagePullBackOff');
         this.push();
       });
       return;
     }
+    this.event(c, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in 0s (0s including waiting)`);
     c.imageID = `${normalizeImage(c.image).replace(/:[^:/]+$/, '')}@${imageId(c.image)}`;
     c.containerID = `containerd://${hexOf(`${this.uid}/${c.name}/${c.restartCount}`)}`;
     const startedAt = this.deps.now();
@@ -143,6 +151,8 @@ export class PodWorker {
     const outcome = await runContainerProgram(await this.deps.viewOf(this.pod, c.name));
     if (this.closed || this.terminating) return;
     this.outcomes.set(c.name, outcome);
+    this.event(c, 'Normal', 'Created', `Created container: ${c.name}`);
+    this.event(c, 'Normal', 'Started', `Started container ${c.name}`);
     this.printLines(c, outcome, startedAt, 0);
     c.state = { running: { startedAt: rfc3339(startedAt) } };
     if (outcome.state === 'running' && outcome.runsForSeconds === undefined) {
@@ -189,6 +199,7 @@ export class PodWorker {
     c.restartCount += 1;
     const meta = this.pod.metadata as { name: string; namespace: string };
     c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay}s restarting failed container=${c.name} pod=${meta.name}_${meta.namespace}(${this.uid})` } };
+    this.event(c, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${meta.name}_${meta.namespace}(${this.uid})`);
     this.push();
     this.after(delay, () => void this.runContainer(c));
   }
@@ -204,6 +215,7 @@ export class PodWorker {
     const grace = meta.deletionGracePeriodSeconds ?? 30;
     const running = [...this.init, ...this.containers].filter((c) => 'running' in c.state);
     const stubborn = running.some((c) => this.outcomes.get(c.name)?.ignoresSigterm);
+    for (const c of running) this.event(c, 'Normal', 'Killing', `Stopping container ${c.name}`);
     const stop = async (): Promise<void> => {
       for (const c of running) {
         const startedAt = 'running' in c.state ? c.state.running.startedAt : rfc3339(this.deps.now());
@@ -235,6 +247,11 @@ export class PodWorker {
     this.timers.clear();
     if (stubborn && grace > 0) this.after(grace, () => void stop());
     else await stop();
+  }
+
+  /** An event about one of the pod's containers, as the kubelet records it (`kubectl describe pod` lists them). */
+  private event(c: ContainerRecord, type: EventType, reason: string, message: string): void {
+    this.deps.record(this.pod, type, reason, message, `spec.${c.init ? 'initContainers' : 'containers'}{${c.name}}`);
   }
 
   /** Writes the status; pushes that come while one is in flight are merged into one more. */

@@ -1,4 +1,5 @@
 import { StatusError } from '../../api/status.js';
+import { eventRecorder } from '../../client/event-recorder.js';
 import { reflect } from '../../client/reflector.js';
 import type { RestClient } from '../../client/rest-client.js';
 import type { KubeObject } from '../../registry/types.js';
@@ -15,6 +16,7 @@ const DEFAULT_SCHEDULER = 'default-scheduler';
  * the API server as `system:kube-scheduler`, with scheduler.config.
  */
 export function runScheduler(client: RestClient): { stop(): void } {
+  const record = eventRecorder(client, { component: 'default-scheduler' });
   const assigned = new Map<string, number>();
   const waiting = new Map<string, KubeObject>();
   const inFlight = new Set<string>();
@@ -45,6 +47,7 @@ export function runScheduler(client: RestClient): { stop(): void } {
         done();
         if (generation !== nodeGeneration && waiting.has(key)) schedule(waiting.get(key)!);
       };
+      record(pod, 'Warning', 'FailedScheduling', message);
       client.patch(`${path}/status`, { status: { conditions: [condition] } }, 'strategic').then(retry, (err: unknown) => {
         retry();
         if (!(err instanceof StatusError)) throw err;
@@ -55,7 +58,11 @@ export function runScheduler(client: RestClient): { stop(): void } {
     const nodeName = String(at(best, 'metadata.name'));
     assigned.set(nodeName, (assigned.get(nodeName) ?? 0) + 1);
     const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: at(pod, 'metadata.name'), uid: at(pod, 'metadata.uid') }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } };
-    client.create(`${path}/binding`, binding).then(done, (err: unknown) => {
+    const namespace = String(at(pod, 'metadata.namespace'));
+    client.create(`${path}/binding`, binding).then(() => {
+      done();
+      record(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${String(at(pod, 'metadata.name'))} to ${nodeName}`);
+    }, (err: unknown) => {
       done();
       // Bound by someone else, or deleted: the watch tells us.
       if (!(err instanceof StatusError)) throw err;
