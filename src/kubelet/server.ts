@@ -16,8 +16,8 @@ const STREAM_PATH = /^\/(exec|attach|portForward)\//;
 
 const KUBELET_CHECKS = ['ping', 'log', 'syncloop'];
 const TEXT = 'text/plain; charset=utf-8';
-/** The debugging handlers the read-only port refuses. */
-const DEBUG_PREFIXES = ['/run/', '/exec/', '/attach/', '/portForward/', '/containerLogs/', '/runningpods/', '/debug/pprof/', '/logs/', '/configz'];
+/** The debugging handlers the read-only port refuses (upstream's InstallDebuggingDisabledHandlers). */
+const DEBUG_PREFIXES = ['/run/', '/exec/', '/attach/', '/portForward/', '/containerLogs/', '/runningpods/', '/debug/pprof/', '/logs/'];
 
 export interface KubeletServerDeps {
   tls: ServingTls;
