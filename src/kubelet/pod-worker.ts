@@ -65,19 +65,18 @@ export class PodWorker {
     this.uid = String((pod.metadata as { uid: string }).uid);
     this.startTime = deps.now();
     const spec = (pod.spec ?? {}) as { initContainers?: ContainerSpec[]; containers?: ContainerSpec[] };
-    const record = (c: ContainerSpec, init: boolean): ContainerRecord => ({
+    // Containers wait in PodInitializing while init containers run, else in ContainerCreating.
+    const initializing = (spec.initContainers ?? []).length > 0;
+    const track = (c: ContainerSpec, init: boolean): ContainerRecord => ({
       name: c.name,
       image: c.image ?? '',
       imageID: '',
       restartCount: 0,
-      state: { waiting: { reason: init ? 'PodInitializing' : 'ContainerCreating' } },
+      state: { waiting: { reason: init || initializing ? 'PodInitializing' : 'ContainerCreating' } },
       init,
     });
-    this.init = (spec.initContainers ?? []).map((c) => record(c, true));
-    this.containers = (spec.containers ?? []).map((c) => record(c, false));
-    // PodInitializing belongs to the containers that wait for init containers.
-    if (this.init.length > 0) for (const c of this.containers) c.state = { waiting: { reason: 'PodInitializing' } };
-    if (this.init[0]) this.init[0].state = { waiting: { reason: 'PodInitializing' } };
+    this.init = (spec.initContainers ?? []).map((c) => track(c, true));
+    this.containers = (spec.containers ?? []).map((c) => track(c, false));
   }
 
   /** Starts the pod: the sandbox (its IP), then the first init container or every container. */
