@@ -289,7 +289,6 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     const restart = async (): Promise<void> => void setImmediate(() => void halt('restart'));
     agentNode.restartApiserver = reloadAuthorization;
     if (!worker && ports.apiserver) {
-      const { admitJoiningNode } = await import('./membership.js');
       const facts = {
         layout,
         config,
@@ -299,7 +298,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         authorizationModes: () => status.authorizationModes,
         reloadCredentials,
       };
-      agentNode.admitNode = (request) => admitJoiningNode(facts, request);
+      // Loaded with the first join: most nodes never see one.
+      agentNode.admitNode = async (request) => (await import('./membership.js')).admitJoiningNode(facts, request);
     }
     control = await serveControl(layout.controlSocket, { status: () => status, stop, reload, explain, restart, removeNode });
     sockets.push(layout.controlSocket);
