@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { nowTimestamp } from '../registry/generic/object-meta.js';
 import type { KubeObject } from '../registry/types.js';
 import type { RestClient } from './rest-client.js';
 
 export type EventType = 'Normal' | 'Warning';
-
-/** metav1.Time: RFC 3339 in UTC, whole seconds. */
-const timestamp = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * client-go's event recorder, for the components that speak as themselves:
@@ -17,7 +15,7 @@ export function eventRecorder(client: RestClient, source: { component: string; h
   return (object: KubeObject, type: EventType, reason: string, message: string, fieldPath?: string): void => {
     const meta = object.metadata as { name: string; namespace?: string; uid?: string; resourceVersion?: string };
     const namespace = meta.namespace ?? 'default';
-    const now = timestamp(new Date());
+    const now = nowTimestamp();
     const event = {
       apiVersion: 'v1',
       kind: 'Event',

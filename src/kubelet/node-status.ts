@@ -1,7 +1,8 @@
 import { parseQuantity } from '../registry/quantity.js';
 import type { KubeObject } from '../registry/types.js';
 import { machineIds } from './documents/machine-info.js';
-import { rfc3339, type NodeFacts } from './documents/node-facts.js';
+import type { NodeFacts } from './documents/node-facts.js';
+import { nowTimestamp } from '../registry/generic/object-meta.js';
 
 /** The kubelet's --max-pods default. */
 export const MAX_PODS = 110;
@@ -98,8 +99,8 @@ export function nodeConditions(heartbeat: Date, transition: Date): KubeObject[] 
   const condition = (type: string, status: string, reason: string, message: string): KubeObject => ({
     type,
     status,
-    lastHeartbeatTime: rfc3339(heartbeat),
-    lastTransitionTime: rfc3339(transition),
+    lastHeartbeatTime: nowTimestamp(heartbeat),
+    lastTransitionTime: nowTimestamp(transition),
     reason,
     message,
   });

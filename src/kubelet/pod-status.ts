@@ -1,6 +1,6 @@
 import type { KubeObject } from '../registry/types.js';
 import { records } from '../registry/util.js';
-import { rfc3339 } from './documents/node-facts.js';
+import { nowTimestamp } from '../registry/generic/object-meta.js';
 
 /** A container's state as the kubelet reports it (exactly one of the three). */
 export type ContainerState =
@@ -75,7 +75,7 @@ export function podStatus(input: PodStatusInput): KubeObject {
   const condition = (type: string, ok: boolean, reason?: string, message?: string): KubeObject => {
     const status = ok ? 'True' : 'False';
     const key = `${type}=${status}`;
-    if (!input.transitions.has(key)) input.transitions.set(key, rfc3339(input.now));
+    if (!input.transitions.has(key)) input.transitions.set(key, nowTimestamp(input.now));
     return { type, status, lastProbeTime: null, lastTransitionTime: input.transitions.get(key), ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
   };
   const readyReason = completed ? 'PodCompleted' : 'ContainersNotReady';
@@ -97,7 +97,7 @@ export function podStatus(input: PodStatusInput): KubeObject {
     hostIP: input.hostIP,
     hostIPs: [{ ip: input.hostIP }],
     ...(input.podIP ? { podIP: input.podIP, podIPs: [{ ip: input.podIP }] } : {}),
-    startTime: rfc3339(input.startTime),
+    startTime: nowTimestamp(input.startTime),
     ...(init.length > 0 ? { initContainerStatuses: init.map(toStatus) } : {}),
     containerStatuses: containers.map(toStatus),
     qosClass: (pod.status as { qosClass?: string } | undefined)?.qosClass ?? 'BestEffort',

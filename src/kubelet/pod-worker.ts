@@ -3,10 +3,11 @@ import type { EventRecorder, EventType } from '../client/event-recorder.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { KubeObject } from '../registry/types.js';
 import type { ContainerLogsStore } from './container-logs-store.js';
-import { hexOf, rfc3339 } from './documents/node-facts.js';
+import { hexOf } from './documents/node-facts.js';
 import { podStatus, type ContainerRecord } from './pod-status.js';
 import type { ContainerView } from './runtime/container-view.js';
 import type { ProgramOutcome } from './runtime/container-program.js';
+import { nowTimestamp } from '../registry/generic/object-meta.js';
 
 /** The simulated runtime (image programs, the shell) loads with the first container, not with the node. */
 const runtime = (): Promise<typeof import('./runtime/container-program.js')> => import('./runtime/container-program.js');
@@ -153,7 +154,7 @@ export class PodWorker {
     this.event(c, 'Normal', 'Created', `Created container: ${c.name}`);
     this.event(c, 'Normal', 'Started', `Started container ${c.name}`);
     this.printLines(c, outcome, startedAt, 0);
-    c.state = { running: { startedAt: rfc3339(startedAt) } };
+    c.state = { running: { startedAt: nowTimestamp(startedAt) } };
     if (outcome.state === 'running' && outcome.runsForSeconds === undefined) {
       this.push();
       return;
@@ -178,7 +179,7 @@ export class PodWorker {
   private exited(c: ContainerRecord, startedAt: Date, exitCode: number, reason: string): void {
     this.deps.logs.stop(this.uid, c.name);
     c.state = {
-      terminated: { exitCode, reason, startedAt: rfc3339(startedAt), finishedAt: rfc3339(this.deps.now()), ...(c.containerID ? { containerID: c.containerID } : {}) },
+      terminated: { exitCode, reason, startedAt: nowTimestamp(startedAt), finishedAt: nowTimestamp(this.deps.now()), ...(c.containerID ? { containerID: c.containerID } : {}) },
     };
     const restartPolicy = String((this.pod.spec as { restartPolicy?: string }).restartPolicy ?? 'Always');
     const restarts = restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && exitCode !== 0) || (c.init && exitCode !== 0 && restartPolicy !== 'Never');
@@ -217,7 +218,7 @@ export class PodWorker {
     for (const c of running) this.event(c, 'Normal', 'Killing', `Stopping container ${c.name}`);
     const stop = async (): Promise<void> => {
       for (const c of running) {
-        const startedAt = 'running' in c.state ? c.state.running.startedAt : rfc3339(this.deps.now());
+        const startedAt = 'running' in c.state ? c.state.running.startedAt : nowTimestamp(this.deps.now());
         const killed = this.outcomes.get(c.name)?.ignoresSigterm === true;
         this.deps.logs.stop(this.uid, c.name);
         c.state = {
@@ -225,7 +226,7 @@ export class PodWorker {
             exitCode: killed ? 137 : 0,
             reason: killed ? 'Error' : 'Completed',
             startedAt,
-            finishedAt: rfc3339(this.deps.now()),
+            finishedAt: nowTimestamp(this.deps.now()),
             ...(c.containerID ? { containerID: c.containerID } : {}),
           },
         };

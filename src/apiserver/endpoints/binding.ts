@@ -1,4 +1,5 @@
 import { badRequest, conflict, StatusError } from '../../api/status.js';
+import { nowTimestamp } from '../../registry/generic/object-meta.js';
 import type { ResourceStore } from '../../registry/generic/resource-store.js';
 import type { KubeObject, ResourceType } from '../../registry/types.js';
 import { at, records, rec, str, stringMap } from '../../registry/util.js';
@@ -36,7 +37,7 @@ export async function bindPod(store: ResourceStore, pods: ResourceType, namespac
       const annotations = stringMap(at(binding, 'metadata.annotations'));
       if (Object.keys(annotations).length > 0) meta.annotations = { ...meta.annotations, ...annotations };
       const status = (pod.status ??= {}) as { conditions?: unknown[] };
-      const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+      const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() };
       status.conditions = [...records(status.conditions).filter((c) => c.type !== 'PodScheduled'), scheduled];
       return pod;
     },

@@ -2,6 +2,7 @@ import { StatusError } from '../../api/status.js';
 import { eventRecorder } from '../../client/event-recorder.js';
 import { reflect } from '../../client/reflector.js';
 import type { RestClient } from '../../client/rest-client.js';
+import { nowTimestamp } from '../../registry/generic/object-meta.js';
 import type { KubeObject } from '../../registry/types.js';
 import { at, str } from '../../registry/util.js';
 import { unfitReason, unschedulableMessage } from './node-fit.js';
@@ -42,7 +43,7 @@ export function runScheduler(client: RestClient): { stop(): void } {
       waiting.set(key, pod);
       const generation = nodeGeneration;
       const message = unschedulableMessage(nodes.length, reasons);
-      const condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), reason: 'Unschedulable', message };
+      const condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: nowTimestamp(), reason: 'Unschedulable', message };
       const retry = (): void => {
         done();
         if (generation !== nodeGeneration && waiting.has(key)) schedule(waiting.get(key)!);

@@ -1,7 +1,8 @@
 import os from 'node:os';
 import type { KubeObject } from '../../registry/types.js';
-import { rfc3339, seedOf, type FsFacts, type NodeFacts } from './node-facts.js';
+import { seedOf, type FsFacts, type NodeFacts } from './node-facts.js';
 import { podViews, type ContainerView, type PodView } from './pod-view.js';
+import { nowTimestamp } from '../../registry/generic/object-meta.js';
 
 /**
  * The kubelet's Summary API (stats/v1alpha1) as plain JSON: GET /stats/summary.
@@ -57,7 +58,7 @@ function sum(containers: ContainerView[], key: keyof ContainerView): number {
 function containerStats(c: ContainerView, time: string, fs: FsFacts, full: boolean): Json {
   const base: Json = {
     name: c.name,
-    startTime: rfc3339(c.startedAt),
+    startTime: nowTimestamp(c.startedAt),
     cpu: cpu(time, c.usageNanoCores, c.usageCoreNanoSeconds),
     memory: memory(time, c),
   };
@@ -73,7 +74,7 @@ function podStats(pod: PodView, time: string, now: Date, fs: FsFacts, full: bool
   const cs = pod.containers;
   const out: Json = {
     podRef: { name: pod.name, namespace: pod.namespace, uid: pod.uid },
-    startTime: rfc3339(pod.startTime),
+    startTime: nowTimestamp(pod.startTime),
     containers: cs.map((c) => containerStats(c, time, fs, full)),
     cpu: cpu(time, sum(cs, 'usageNanoCores'), sum(cs, 'usageCoreNanoSeconds')),
     memory: memory(time, {
@@ -115,13 +116,13 @@ function machineSample(facts: NodeFacts) {
 
 export function statsSummary(facts: NodeFacts, pods: KubeObject[], now: Date, options: StatsSummaryOptions = {}): Json {
   const full = !options.onlyCpuAndMemory;
-  const time = rfc3339(now);
+  const time = nowTimestamp(now);
   const views = podViews(pods, now);
   const all = views.flatMap((p) => p.containers);
   const machine = machineSample(facts);
   const self = process.memoryUsage();
   const selfCpu = process.cpuUsage();
-  const started = rfc3339(facts.startedAt);
+  const started = nowTimestamp(facts.startedAt);
   const kubeletUptime = Math.max(0, (now.getTime() - facts.startedAt.getTime()) / 1000);
   const runtimeWs = 24 * 1024 * 1024 + all.length * 2 * 1024 * 1024;
   const systemContainers = [
@@ -154,7 +155,7 @@ export function statsSummary(facts: NodeFacts, pods: KubeObject[], now: Date, op
   const node: Json = {
     nodeName: facts.nodeName,
     systemContainers,
-    startTime: rfc3339(facts.bootTime),
+    startTime: nowTimestamp(facts.bootTime),
     cpu: cpu(time, machine.usageNanoCores, machine.usageCoreNanoSeconds),
     memory: memory(time, machine.memory),
   };
