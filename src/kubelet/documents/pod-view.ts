@@ -2,7 +2,7 @@ import type { KubeObject } from '../../registry/types.js';
 import { hexOf, seedOf } from './node-facts.js';
 
 /** One running container of a pod, with the simulated figures every document shares. */
-export interface ContainerView {
+export interface ContainerFigures {
   name: string;
   image: string;
   /** Bare runtime id (64 hex), from status.containerID when present. */
@@ -32,7 +32,7 @@ export interface PodView {
   qosClass: string;
   startTime: Date;
   seed: number;
-  containers: ContainerView[];
+  containers: ContainerFigures[];
   volumes: { name: string; claimName?: string }[];
 }
 
@@ -48,14 +48,14 @@ function dateOr(value: unknown, fallback: Date): Date {
   return Number.isNaN(t) ? fallback : new Date(t);
 }
 
-function containerView(pod: { namespace: string; name: string; uid: string }, spec: Obj, status: Obj | undefined, startedAt: Date, now: Date): ContainerView {
+function containerFigures(pod: { namespace: string; name: string; uid: string }, spec: Obj, status: Obj | undefined, startedAt: Date, now: Date): ContainerFigures {
   const name = str(spec.name);
   const seed = seedOf(`${pod.namespace}/${pod.name}/${name}`);
   const uptime = Math.max(0, (now.getTime() - startedAt.getTime()) / 1000);
   const rawId = str(status?.containerID).replace(/^[a-z]+:\/\//, '');
   const millicores = 1 + (seed % 25);
   const workingSetBytes = (8 + (seed % 56)) * MiB + ((seed >>> 8) % 256) * 4096;
-  const probes: ContainerView['probes'] = [];
+  const probes: ContainerFigures['probes'] = [];
   for (const [key, type] of [['livenessProbe', 'Liveness'], ['readinessProbe', 'Readiness'], ['startupProbe', 'Startup']] as const) {
     const probe = spec[key];
     if (probe && typeof probe === 'object') {
@@ -100,13 +100,13 @@ export function podViews(pods: KubeObject[], now: Date): PodView[] {
     const ref = { name: str(meta.name), namespace: str(meta.namespace) || 'default', uid: str(meta.uid) || hexOf(`pod:${str(meta.namespace)}/${str(meta.name)}`, 32) };
     const startTime = dateOr(status.startTime, dateOr(meta.creationTimestamp, now));
     const statuses = arr(status.containerStatuses);
-    const containers: ContainerView[] = [];
+    const containers: ContainerFigures[] = [];
     for (const c of arr(spec.containers)) {
       const cs = statuses.find((s) => s.name === c.name);
       const running = cs ? obj(obj(cs.state).running) : undefined;
       if (cs && !obj(cs.state).running) continue;
       if (!cs && (phase !== 'Running' || statuses.length > 0)) continue;
-      containers.push(containerView(ref, c, cs, dateOr(running?.startedAt, startTime), now));
+      containers.push(containerFigures(ref, c, cs, dateOr(running?.startedAt, startTime), now));
     }
     views.push({
       ...ref,

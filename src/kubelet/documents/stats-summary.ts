@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { KubeObject } from '../../registry/types.js';
 import { seedOf, type FsFacts, type NodeFacts } from './node-facts.js';
-import { podViews, type ContainerView, type PodView } from './pod-view.js';
+import { podViews, type ContainerFigures, type PodView } from './pod-view.js';
 import { nowTimestamp } from '../../registry/generic/object-meta.js';
 
 /**
@@ -51,11 +51,11 @@ function swap(time: string): Json {
   return { time, swapAvailableBytes: 0, swapUsageBytes: 0 };
 }
 
-function sum(containers: ContainerView[], key: keyof ContainerView): number {
+function sum(containers: ContainerFigures[], key: keyof ContainerFigures): number {
   return containers.reduce((total, c) => total + (c[key] as number), 0);
 }
 
-function containerStats(c: ContainerView, time: string, fs: FsFacts, full: boolean): Json {
+function containerStats(c: ContainerFigures, time: string, fs: FsFacts, full: boolean): Json {
   const base: Json = {
     name: c.name,
     startTime: nowTimestamp(c.startedAt),
