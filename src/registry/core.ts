@@ -508,6 +508,7 @@ const nodes = define({
   shortNames: ['no'],
   namespaced: false,
   subresources: ['proxy', 'status'],
+  statusOnCreate: true,
   tableColumns: [
     nameColumn(),
     column('Status', 'string', 'Whether the node is ready, and whether scheduling is disabled.', nodeStatus),

@@ -56,6 +56,7 @@ export interface Definition {
   defaults?: (object: KubeObject, context: DefaultingContext) => void;
   validate?: (object: KubeObject) => FieldError[];
   tracksGeneration?: boolean;
+  statusOnCreate?: boolean;
   virtual?: boolean;
 }
 
@@ -78,6 +79,7 @@ export function define(d: Definition): ResourceType {
     tableColumns: d.tableColumns ?? defaultColumns(),
     selectableFields: d.selectableFields ?? {},
     tracksGeneration: d.tracksGeneration ?? false,
+    statusOnCreate: d.statusOnCreate ?? false,
     subresourceInfo: Object.fromEntries(subresources.map((s) => [s, subresourceInfo(s, d.kind)])),
   };
   if (d.defaults) rt.defaults = d.defaults;

@@ -74,6 +74,8 @@ export interface ResourceType {
   validate?: (object: KubeObject) => FieldError[];
   /** Spec-like content changes bump metadata.generation (true for kinds with spec; ConfigMap/Secret have none). */
   tracksGeneration: boolean;
+  /** A create keeps the status it is given (upstream: Nodes, which a kubelet registers with their status). */
+  statusOnCreate: boolean;
   /** Discovery facts for each entry of `subresources` (response kind, verbs), as kube-apiserver lists them. */
   subresourceInfo?: Record<string, SubresourceInfo>;
   /**

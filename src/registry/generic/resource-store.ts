@@ -388,9 +388,8 @@ export class ResourceStore {
       delete meta.deletionGracePeriodSeconds;
       if (rt.tracksGeneration) meta.generation = 1;
       else delete meta.generation;
-      // Status is the system's to write: a create starts from the kind's initial status. Nodes are
-      // the exception upstream: a kubelet registers its Node with its status.
-      if (rt.subresources.includes('status') && !(rt.group === '' && rt.plural === 'nodes')) delete object.status;
+      // Status is the system's to write: a create starts from the kind's initial status, unless the kind says otherwise.
+      if (rt.subresources.includes('status') && !rt.statusOnCreate) delete object.status;
       rt.defaults?.(object, this.defaulting);
       this.validate(rt, object);
       options.admit?.(object);
